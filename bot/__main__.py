@@ -1,0 +1,7 @@
+"""``python -m bot``: see :mod:`bot.cli` (tools) and :mod:`bot.server_cli` (train, run, chat)."""
+from __future__ import annotations
+
+import bot.server_cli  # noqa: F401  (registers train, run and chat)
+from bot.cli import main
+
+raise SystemExit(main())

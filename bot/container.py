@@ -1,0 +1,30 @@
+"""The process-wide service dependencies (settings, clock, database), built once on first use.
+
+Actions get their dependencies here instead of from module globals scattered around; tests
+build their own :class:`Services` with a fixed clock and a temporary database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.clock import Clock, clock_from_env
+from bot.db.session import SessionFactory
+from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    clock: Clock
+    session_factory: SessionFactory
+
+
+@lru_cache(maxsize=1)
+def services() -> Services:
+    settings = Settings.from_env()
+    return Services(
+        settings=settings,
+        clock=clock_from_env(),
+        session_factory=SessionFactory.from_url(settings.database_url),
+    )

@@ -1,0 +1,69 @@
+"""The closed vocabularies stored in enum columns.
+
+Business terms the customer sees (categories, work-order kinds and statuses, half
+days) are stored in Chinese exactly as the tariff data and the dialogue use them;
+technical states are English codes.
+"""
+from __future__ import annotations
+
+import enum
+
+
+class StrEnum(str, enum.Enum):
+    """A str-valued enum whose ``str()`` is its value (``enum.StrEnum`` is 3.11+)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class HolderKind(StrEnum):
+    INDIVIDUAL = "individual"
+    ENTERPRISE = "enterprise"
+
+
+class AccountCategory(StrEnum):
+    """电价类别; the values are the category keys of data/tariffs/*.yml."""
+
+    RESIDENTIAL = "低压居民"
+    NON_RESIDENTIAL = "低压非居民"
+    HIGH_VOLTAGE = "高压"
+
+
+class BillStatus(StrEnum):
+    UNPAID = "unpaid"
+    PAID = "paid"
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    DECLINED = "declined"
+
+
+class WorkOrderKind(StrEnum):
+    RENAME = "更名"
+    TRANSFER = "过户"
+    RESIDENTIAL_INSTALL = "个人新装"
+    ENTERPRISE_INSTALL = "企业新装"
+    FAULT_REPAIR = "故障报修"
+
+
+class WorkOrderStatus(StrEnum):
+    ACCEPTED = "已受理"
+    REVIEWING = "审核中"
+    DISPATCHED = "已派单"
+    IN_PROGRESS = "处理中"
+    COMPLETED = "已办结"
+    REJECTED = "已驳回"
+    CANCELLED = "已撤销"
+
+
+class HalfDay(StrEnum):
+    MORNING = "上午"
+    AFTERNOON = "下午"
+
+
+class HandoffStatus(StrEnum):
+    WAITING = "waiting"
+    ACCEPTED = "accepted"
+    CLOSED = "closed"

@@ -1,0 +1,432 @@
+"""The business tables.
+
+Conventions: money is integer fen (``*_fen``), never float; every timestamp is an
+aware UTC datetime (:class:`~bot.db.types.UtcDateTime`) supplied by the caller's
+clock, so nothing here reads the wall clock; enum columns hold the values of
+:mod:`bot.db.enums` behind CHECK constraints.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, relationship
+
+from bot.db.base import Base
+from bot.db.enums import (
+    AccountCategory,
+    BillStatus,
+    HalfDay,
+    HandoffStatus,
+    HolderKind,
+    PaymentStatus,
+    WorkOrderKind,
+    WorkOrderStatus,
+)
+from bot.db.types import UtcDateTime, str_enum
+
+PHONE_LENGTH = 11
+ACCOUNT_NUMBER_LENGTH = 10
+SHA256_HEX_LENGTH = 64
+
+
+def _user_fk(*, nullable: bool, ondelete: str = "SET NULL") -> Column:
+    return Column(
+        Integer, ForeignKey("users.id", ondelete=ondelete), nullable=nullable, index=True
+    )
+
+
+def _account_fk(*, nullable: bool, ondelete: str = "RESTRICT", index: bool = True) -> Column:
+    return Column(
+        Integer,
+        ForeignKey("electricity_accounts.id", ondelete=ondelete),
+        nullable=nullable,
+        index=index,
+    )
+
+
+class User(Base):
+    """A 网上国网 user, who logs in with phone number + SMS code."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(f"length(phone) = {PHONE_LENGTH}", name="phone_length"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    phone: Mapped[str] = Column(String(PHONE_LENGTH), nullable=False, unique=True)
+    registered_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+    real_name: Mapped[RealNameRecord | None] = relationship(
+        "RealNameRecord", back_populates="user", uselist=False
+    )
+    bindings: Mapped[list[AccountBinding]] = relationship(
+        "AccountBinding", back_populates="user", order_by="AccountBinding.created_at"
+    )
+
+
+class ChatIdentity(Base):
+    """A conversation partner on one channel, linked to a user once logged in."""
+
+    __tablename__ = "chat_identities"
+    __table_args__ = (UniqueConstraint("channel", "sender_id"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    channel: Mapped[str] = Column(String(32), nullable=False)
+    sender_id: Mapped[str] = Column(String(128), nullable=False)
+    user_id: Mapped[int | None] = _user_fk(nullable=True)
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    last_seen_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+    user: Mapped[User | None] = relationship("User")
+
+
+class RealNameRecord(Base):
+    """A user's verified real name. The ID number itself is never stored, only a keyed
+    hash (to match the registry) and a masked form (to show back to the user)."""
+
+    __tablename__ = "real_name_records"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    user_id: Mapped[int] = Column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    name: Mapped[str] = Column(String(64), nullable=False)
+    id_number_hash: Mapped[str] = Column(String(SHA256_HEX_LENGTH), nullable=False, index=True)
+    id_number_masked: Mapped[str] = Column(String(18), nullable=False)
+    verified_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+    user: Mapped[User] = relationship("User", back_populates="real_name")
+
+
+class CitizenRecord(Base):
+    """The demo stand-in for the public-security identity registry (name + ID number)."""
+
+    __tablename__ = "citizen_registry"
+    __table_args__ = (UniqueConstraint("id_number_hash"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    name: Mapped[str] = Column(String(64), nullable=False)
+    id_number_hash: Mapped[str] = Column(String(SHA256_HEX_LENGTH), nullable=False)
+
+
+class Region(Base):
+    """A county-level administrative division (GB/T 2260 code) and who supplies it."""
+
+    __tablename__ = "regions"
+
+    code: Mapped[str] = Column(String(6), primary_key=True)
+    province: Mapped[str] = Column(String(32), nullable=False)
+    city: Mapped[str] = Column(String(32), nullable=False)
+    district: Mapped[str] = Column(String(32), nullable=False)
+    tariff_key: Mapped[str] = Column(String(32), nullable=False)
+    supply_company: Mapped[str] = Column(String(64), nullable=False)
+    account_prefix: Mapped[str] = Column(String(4), nullable=False, index=True)
+
+
+class ElectricityAccount(Base):
+    """An electricity customer account (户号).
+
+    ``version`` is SQLAlchemy's optimistic lock: an UPDATE from a stale copy raises
+    ``StaleDataError`` instead of silently overwriting a concurrent change.
+    """
+
+    __tablename__ = "electricity_accounts"
+    __table_args__ = (
+        CheckConstraint(
+            f"length(account_number) = {ACCOUNT_NUMBER_LENGTH}", name="account_number_length"
+        ),
+        CheckConstraint("prepaid_balance_fen >= 0", name="prepaid_balance_not_negative"),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    account_number: Mapped[str] = Column(
+        String(ACCOUNT_NUMBER_LENGTH), nullable=False, unique=True
+    )
+    holder_name: Mapped[str] = Column(String(128), nullable=False)
+    holder_kind: Mapped[HolderKind] = Column(str_enum(HolderKind, "holder_kind"), nullable=False)
+    address: Mapped[str] = Column(String(256), nullable=False)
+    region_code: Mapped[str] = Column(
+        String(6), ForeignKey("regions.code", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    category: Mapped[AccountCategory] = Column(
+        str_enum(AccountCategory, "category"), nullable=False
+    )
+    owner_user_id: Mapped[int | None] = _user_fk(nullable=True)
+    prepaid_balance_fen: Mapped[int] = Column(
+        BigInteger, nullable=False, default=0, server_default=text("0")
+    )
+    peak_valley: Mapped[bool] = Column(
+        Boolean, nullable=False, default=False, server_default=text("false")
+    )
+    opened_on: Mapped[date] = Column(Date, nullable=False)
+    version: Mapped[int] = Column(Integer, nullable=False)
+
+    region: Mapped[Region] = relationship("Region")
+    owner: Mapped[User | None] = relationship("User")
+    bills: Mapped[list[MonthlyBill]] = relationship(
+        "MonthlyBill", back_populates="account", order_by="MonthlyBill.period"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AccountBinding(Base):
+    """An account bound to a user's 网上国网 profile; at most one default per user."""
+
+    __tablename__ = "account_bindings"
+    __table_args__ = (
+        UniqueConstraint("user_id", "account_id"),
+        Index(
+            "uq_account_bindings_one_default_per_user",
+            "user_id",
+            unique=True,
+            sqlite_where=text("is_default"),
+            postgresql_where=text("is_default"),
+        ),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    user_id: Mapped[int] = Column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    account_id: Mapped[int] = _account_fk(nullable=False, ondelete="CASCADE")
+    is_default: Mapped[bool] = Column(
+        Boolean, nullable=False, default=False, server_default=text("false")
+    )
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+    user: Mapped[User] = relationship("User", back_populates="bindings")
+    account: Mapped[ElectricityAccount] = relationship("ElectricityAccount")
+
+
+class MonthlyBill(Base):
+    """One month's bill. ``period`` is the first day of the billed month; the tier
+    columns split ``kwh`` by annual tier (flat tariffs put everything in tier 1)."""
+
+    __tablename__ = "monthly_bills"
+    __table_args__ = (
+        UniqueConstraint("account_id", "period"),
+        CheckConstraint(
+            "kwh >= 0 AND tier1_kwh >= 0 AND tier2_kwh >= 0 AND tier3_kwh >= 0",
+            name="kwh_not_negative",
+        ),
+        CheckConstraint("tier1_kwh + tier2_kwh + tier3_kwh = kwh", name="tiers_add_up"),
+        CheckConstraint(
+            "(peak_kwh IS NULL AND valley_kwh IS NULL) OR "
+            "(peak_kwh >= 0 AND valley_kwh >= 0 AND peak_kwh + valley_kwh = kwh)",
+            name="peak_valley_add_up",
+        ),
+        CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
+        CheckConstraint("paid_fen >= 0 AND paid_fen <= amount_fen", name="paid_within_amount"),
+        CheckConstraint("due_date >= issued_on", name="due_after_issue"),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    # Indexed by the (account_id, period) unique constraint.
+    account_id: Mapped[int] = _account_fk(nullable=False, ondelete="CASCADE", index=False)
+    period: Mapped[date] = Column(Date, nullable=False)
+    kwh: Mapped[int] = Column(Integer, nullable=False)
+    tier1_kwh: Mapped[int] = Column(Integer, nullable=False)
+    tier2_kwh: Mapped[int] = Column(Integer, nullable=False, default=0, server_default=text("0"))
+    tier3_kwh: Mapped[int] = Column(Integer, nullable=False, default=0, server_default=text("0"))
+    peak_kwh: Mapped[int | None] = Column(Integer, nullable=True)
+    valley_kwh: Mapped[int | None] = Column(Integer, nullable=True)
+    amount_fen: Mapped[int] = Column(BigInteger, nullable=False)
+    issued_on: Mapped[date] = Column(Date, nullable=False)
+    due_date: Mapped[date] = Column(Date, nullable=False)
+    paid_fen: Mapped[int] = Column(BigInteger, nullable=False, default=0, server_default=text("0"))
+    paid_at: Mapped[datetime | None] = Column(UtcDateTime, nullable=True)
+    status: Mapped[BillStatus] = Column(str_enum(BillStatus, "bill_status"), nullable=False)
+
+    account: Mapped[ElectricityAccount] = relationship("ElectricityAccount", back_populates="bills")
+
+    @property
+    def outstanding_fen(self) -> int:
+        return self.amount_fen - self.paid_fen
+
+
+class Payment(Base):
+    """A payment attempt. ``idempotency_key`` makes a retried request a no-op."""
+
+    __tablename__ = "payments"
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    order_id: Mapped[str] = Column(String(32), nullable=False, unique=True)
+    idempotency_key: Mapped[str] = Column(String(64), nullable=False, unique=True)
+    account_id: Mapped[int] = _account_fk(nullable=False)
+    user_id: Mapped[int | None] = _user_fk(nullable=True)
+    amount_fen: Mapped[int] = Column(BigInteger, nullable=False)
+    method: Mapped[str] = Column(String(32), nullable=False)
+    status: Mapped[PaymentStatus] = Column(
+        str_enum(PaymentStatus, "payment_status"), nullable=False
+    )
+    receipt_no: Mapped[str | None] = Column(String(32), nullable=True, unique=True)
+    failure_reason: Mapped[str | None] = Column(String(256), nullable=True)
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    updated_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+    account: Mapped[ElectricityAccount] = relationship("ElectricityAccount")
+
+
+class WorkOrder(Base):
+    """A service request (工单). ``user_id`` is null for orders taken at a service counter."""
+
+    __tablename__ = "work_orders"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    order_no: Mapped[str] = Column(String(20), nullable=False, unique=True)
+    kind: Mapped[WorkOrderKind] = Column(str_enum(WorkOrderKind, "work_order_kind"), nullable=False)
+    account_id: Mapped[int | None] = _account_fk(nullable=True)
+    user_id: Mapped[int | None] = _user_fk(nullable=True)
+    status: Mapped[WorkOrderStatus] = Column(
+        str_enum(WorkOrderStatus, "work_order_status"), nullable=False
+    )
+    form_data: Mapped[dict[str, Any]] = Column(JSON, nullable=False, default=dict)
+    promised_by: Mapped[date | None] = Column(Date, nullable=True)
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    updated_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+    account: Mapped[ElectricityAccount | None] = relationship("ElectricityAccount")
+    events: Mapped[list[WorkOrderEvent]] = relationship(
+        "WorkOrderEvent",
+        back_populates="work_order",
+        order_by="[WorkOrderEvent.at, WorkOrderEvent.id]",
+        cascade="all, delete-orphan",
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        "Attachment", back_populates="work_order"
+    )
+
+
+class WorkOrderEvent(Base):
+    """One step of a work order's status history."""
+
+    __tablename__ = "work_order_events"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    work_order_id: Mapped[int] = Column(
+        Integer, ForeignKey("work_orders.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    status: Mapped[WorkOrderStatus] = Column(
+        str_enum(WorkOrderStatus, "work_order_status"), nullable=False
+    )
+    note: Mapped[str | None] = Column(Text, nullable=True)
+    at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+    work_order: Mapped[WorkOrder] = relationship("WorkOrder", back_populates="events")
+
+
+class Attachment(Base):
+    """An uploaded file (ID card photo, property certificate, ...). It may be uploaded
+    before the work order it belongs to exists, hence the nullable link and uploader."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (CheckConstraint("size_bytes >= 0", name="size_not_negative"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    work_order_id: Mapped[int | None] = Column(
+        Integer, ForeignKey("work_orders.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    user_id: Mapped[int | None] = _user_fk(nullable=True)
+    kind: Mapped[str] = Column(String(32), nullable=False)
+    filename: Mapped[str] = Column(String(255), nullable=False)
+    content_type: Mapped[str] = Column(String(127), nullable=False)
+    size_bytes: Mapped[int] = Column(BigInteger, nullable=False)
+    sha256: Mapped[str] = Column(String(SHA256_HEX_LENGTH), nullable=False)
+    storage_path: Mapped[str] = Column(String(512), nullable=False)
+    uploaded_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+    work_order: Mapped[WorkOrder | None] = relationship("WorkOrder", back_populates="attachments")
+
+
+class SmsMessage(Base):
+    """A text message as handed to the SMS gateway (the demo gateway only records it)."""
+
+    __tablename__ = "sms_messages"
+    __table_args__ = (Index(None, "phone", "sent_at"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    phone: Mapped[str] = Column(String(PHONE_LENGTH), nullable=False)
+    purpose: Mapped[str] = Column(String(32), nullable=False)
+    text: Mapped[str] = Column(Text, nullable=False)
+    sent_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+
+class VerificationCode(Base):
+    """A one-time SMS code; only its hash is kept."""
+
+    __tablename__ = "verification_codes"
+    __table_args__ = (
+        Index(None, "phone", "purpose", "created_at"),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    phone: Mapped[str] = Column(String(PHONE_LENGTH), nullable=False)
+    purpose: Mapped[str] = Column(String(32), nullable=False)
+    code_hash: Mapped[str] = Column(String(SHA256_HEX_LENGTH), nullable=False)
+    expires_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    attempts: Mapped[int] = Column(Integer, nullable=False, default=0, server_default=text("0"))
+    consumed_at: Mapped[datetime | None] = Column(UtcDateTime, nullable=True)
+    invalidated: Mapped[bool] = Column(
+        Boolean, nullable=False, default=False, server_default=text("false")
+    )
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+
+class AppointmentSlot(Base):
+    """Half a working day of on-site service capacity in one district."""
+
+    __tablename__ = "appointment_slots"
+    __table_args__ = (
+        UniqueConstraint("region_code", "slot_date", "half"),
+        CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint("booked >= 0 AND booked <= capacity", name="booked_within_capacity"),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    region_code: Mapped[str] = Column(
+        String(6), ForeignKey("regions.code", ondelete="CASCADE"), nullable=False
+    )
+    slot_date: Mapped[date] = Column(Date, nullable=False)
+    half: Mapped[HalfDay] = Column(str_enum(HalfDay, "half_day"), nullable=False)
+    capacity: Mapped[int] = Column(Integer, nullable=False)
+    booked: Mapped[int] = Column(Integer, nullable=False, default=0, server_default=text("0"))
+
+    @property
+    def available(self) -> int:
+        return self.capacity - self.booked
+
+
+class Handoff(Base):
+    """A conversation handed over to a human agent, with its (redacted) transcript:
+    a JSON list of ``{"speaker": "user"|"bot", "text": ..., "at": ISO-8601}``."""
+
+    __tablename__ = "handoffs"
+    __table_args__ = (Index(None, "channel", "sender_id"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    channel: Mapped[str] = Column(String(32), nullable=False)
+    sender_id: Mapped[str] = Column(String(128), nullable=False)
+    user_id: Mapped[int | None] = _user_fk(nullable=True)
+    reason: Mapped[str] = Column(String(256), nullable=False)
+    transcript: Mapped[list[dict[str, Any]]] = Column(JSON, nullable=False, default=list)
+    status: Mapped[HandoffStatus] = Column(
+        str_enum(HandoffStatus, "handoff_status"), nullable=False
+    )
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)

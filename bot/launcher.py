@@ -1,0 +1,168 @@
+"""Start the action server and the Rasa server together, and stop both cleanly.
+
+``make run`` ends up here. Both servers bind to loopback by default; ports come from
+RASA_PORT / ACTION_PORT. Ctrl-C (SIGINT) or SIGTERM stops both.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.settings import PROJECT_ROOT, Settings
+
+READY_TIMEOUT_S = 240.0
+STOP_TIMEOUT_S = 20.0
+
+
+class LaunchError(RuntimeError):
+    """A server failed to start."""
+
+
+def server_environment(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment both servers run with: every setting made explicit."""
+    env = dict(os.environ if base is None else base)
+    env.update(
+        ACTION_ENDPOINT_URL=settings.action_endpoint_url,
+        DATABASE_URL=settings.database_url,
+        TRACKER_STORE_URL=settings.tracker_store_url,
+        SANIC_HOST=settings.action_host,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
+    )
+    return env
+
+
+@dataclass
+class Servers:
+    """The two running server processes."""
+
+    settings: Settings
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.settings.rasa_host}:{self.settings.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{self.settings.action_host}:{self.settings.action_port}"
+
+    def start(self, model: Path, *, log_dir: Path | None = None) -> None:
+        env = server_environment(self.settings)
+        s = self.settings
+        commands = {
+            "action server": [
+                sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(s.action_port),
+            ],
+            "rasa server": [
+                sys.executable, "-m", "rasa", "run", "--enable-api",
+                "--interface", s.rasa_host, "--port", str(s.rasa_port),
+                "--model", str(model), "--endpoints", "endpoints.yml",
+                "--credentials", "credentials.yml",
+            ],
+        }
+        for name, command in commands.items():
+            output = None
+            if log_dir is not None:
+                log_dir.mkdir(parents=True, exist_ok=True)
+                output = open(log_dir / f"{name.replace(' ', '_')}.log", "ab")  # noqa: SIM115
+            self.processes[name] = subprocess.Popen(
+                command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None,
+                start_new_session=True,
+            )
+
+    def wait_until_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
+        checks = {
+            "action server": f"{self.action_url}/health",
+            "rasa server": f"{self.rasa_url}/status",
+        }
+        deadline = time.monotonic() + timeout_s
+        pending = dict(checks)
+        while pending:
+            for name, url in list(pending.items()):
+                if self.processes[name].poll() is not None:
+                    raise LaunchError(f"{name} exited with code {self.processes[name].returncode}")
+                if _answers(url):
+                    del pending[name]
+            if time.monotonic() > deadline:
+                raise LaunchError(f"not ready after {timeout_s:.0f}s: {', '.join(pending)}")
+            if pending:
+                time.sleep(0.5)
+
+    def stop(self) -> dict[str, int]:
+        """Ask every server to stop (SIGINT), then kill what is left; return exit codes."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGINT)
+        deadline = time.monotonic() + STOP_TIMEOUT_S
+        codes: dict[str, int] = {}
+        for name, process in self.processes.items():
+            try:
+                codes[name] = process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                codes[name] = process.wait()
+        return codes
+
+    def any_exited(self) -> str | None:
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                return name
+        return None
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def run_forever(settings: Settings, model: Path) -> int:
+    """Start both servers, print how to talk to them, and block until Ctrl-C."""
+    servers = Servers(settings)
+    stopping = False
+
+    def request_stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    print("正在启动动作服务器和 Rasa 服务器（加载模型约需 20–60 秒）…", flush=True)
+    servers.start(model)
+    try:
+        servers.wait_until_ready()
+        print(_how_to_talk(servers), flush=True)
+        while not stopping:
+            exited = servers.any_exited()
+            if exited:
+                print(f"{exited} 意外退出。", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+        return 0
+    except LaunchError as error:
+        print(f"启动失败：{error}", file=sys.stderr)
+        return 1
+    finally:
+        print("正在停止服务…", flush=True)
+        servers.stop()
+        print("已停止。", flush=True)
+
+
+def _how_to_talk(servers: Servers) -> str:
+    return (
+        "\n助手已就绪。\n"
+        f"  对话（另开一个终端）：make chat   或   .venv/bin/python -m bot chat --url {servers.rasa_url}\n"
+        f"  REST：curl -s {servers.rasa_url}/webhooks/rest/webhook "
+        "-H 'Content-Type: application/json' -d '{\"sender\":\"demo\",\"message\":\"你好\"}'\n"
+        "  演示登录验证码：.venv/bin/python -m bot sms 13800000001\n"
+        "  按 Ctrl-C 停止。\n"
+    )

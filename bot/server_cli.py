@@ -1,0 +1,45 @@
+"""CLI handlers that run the assistant: ``train``, ``run`` and ``chat``."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from bot.cli import CliContext, Command, no_arguments, register, seed_if_absent
+
+
+def configure_train(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true", help="train even if nothing changed")
+
+
+def train(args: argparse.Namespace, _context: CliContext) -> int:
+    from bot.training import ensure_model
+
+    ensure_model(force=args.force)
+    return 0
+
+
+def run(_args: argparse.Namespace, context: CliContext) -> int:
+    """Seed the demo database if absent, train if stale, then serve until Ctrl-C."""
+    from bot.launcher import run_forever
+    from bot.training import ensure_model
+
+    seed_if_absent(context)
+    return run_forever(context.settings, ensure_model())
+
+
+def configure_chat(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", help="Rasa server URL (default: from RASA_HOST/RASA_PORT)")
+    parser.add_argument("--sender", help="conversation id (default: a new one)")
+
+
+def chat(args: argparse.Namespace, context: CliContext) -> int:
+    from bot.chat_client import chat as chat_loop
+
+    s = context.settings
+    asyncio.run(chat_loop(args.url or f"http://{s.rasa_host}:{s.rasa_port}", args.sender))
+    return 0
+
+
+register(Command("train", "train the Rasa model if config, domain or data changed", configure_train, train))
+register(Command("run", "seed if needed, train if stale, start the action and Rasa servers", no_arguments, run))
+register(Command("chat", "talk to the running assistant in this terminal", configure_chat, chat))

@@ -1,0 +1,64 @@
+"""Configuration from environment variables, with embedded single-machine defaults.
+
+| variable | default | meaning |
+| --- | --- | --- |
+| DATABASE_URL | sqlite:///<project>/var/app.db | the business database |
+| TRACKER_STORE_URL | sqlite:///<project>/var/tracker.db | Rasa's conversation tracker store |
+| REDIS_URL | (unset: in-memory lock store) | Redis lock store, needed with several Rasa replicas |
+| EVENT_BROKER_URL | (unset: no broker) | RabbitMQ (amqp://) event broker |
+| RASA_HOST / RASA_PORT | 127.0.0.1 / 5005 | the Rasa server |
+| ACTION_HOST / ACTION_PORT | 127.0.0.1 / 5055 | the action server |
+| ACTION_ENDPOINT_URL | http://ACTION_HOST:ACTION_PORT/webhook | where Rasa calls actions |
+| SMS_GATEWAY | demo | ``demo`` records messages in the database instead of sending them |
+| BOT_FIXED_NOW | (unset: wall clock) | pins "now", e.g. 2026-11-23 |
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _sqlite_url(name: str) -> str:
+    return f"sqlite:///{PROJECT_ROOT / 'var' / name}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved configuration of one process."""
+
+    database_url: str = field(default_factory=lambda: _sqlite_url("app.db"))
+    tracker_store_url: str = field(default_factory=lambda: _sqlite_url("tracker.db"))
+    redis_url: str | None = None
+    event_broker_url: str | None = None
+    rasa_host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    action_host: str = "127.0.0.1"
+    action_port: int = 5055
+    sms_gateway: str = "demo"
+    tariff_dir: Path = PROJECT_ROOT / "data" / "tariffs"
+
+    @property
+    def action_endpoint_url(self) -> str:
+        return os.environ.get("ACTION_ENDPOINT_URL") or (
+            f"http://{self.action_host}:{self.action_port}/webhook"
+        )
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        defaults = cls()
+        return cls(
+            database_url=env.get("DATABASE_URL") or defaults.database_url,
+            tracker_store_url=env.get("TRACKER_STORE_URL") or defaults.tracker_store_url,
+            redis_url=env.get("REDIS_URL") or None,
+            event_broker_url=env.get("EVENT_BROKER_URL") or None,
+            rasa_host=env.get("RASA_HOST") or defaults.rasa_host,
+            rasa_port=int(env.get("RASA_PORT") or defaults.rasa_port),
+            action_host=env.get("ACTION_HOST") or defaults.action_host,
+            action_port=int(env.get("ACTION_PORT") or defaults.action_port),
+            sms_gateway=env.get("SMS_GATEWAY") or defaults.sms_gateway,
+            tariff_dir=Path(env.get("TARIFF_DIR") or defaults.tariff_dir),
+        )

@@ -1,0 +1,85 @@
+"""Start the real assistant (``python -m bot run``: action server + Rasa server) on loopback."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.settings import PROJECT_ROOT
+from tests.conftest import FIXED_NOW
+
+READY_MARKER = "助手已就绪"
+START_TIMEOUT_S = 300
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class RunningAssistant:
+    rasa_url: str
+    action_url: str
+    database_url: str
+    tracker_store_url: str
+    process: subprocess.Popen[str]
+    output: list[str]
+
+
+def _pump(stream, sink: list[str]) -> None:
+    for line in stream:
+        sink.append(line)
+
+
+@pytest.fixture(scope="session")
+def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
+    """One running assistant for the whole session; Ctrl-C (SIGINT) must stop it cleanly."""
+    workdir = tmp_path_factory.mktemp("assistant")
+    rasa_port, action_port = free_port(), free_port()
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=os.environ.get("E2E_DATABASE_URL") or f"sqlite:///{workdir / 'app.db'}",
+        TRACKER_STORE_URL=f"sqlite:///{workdir / 'tracker.db'}",
+        RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
+        BOT_FIXED_NOW=FIXED_NOW,
+    )
+    env.pop("ACTION_ENDPOINT_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    output: list[str] = []
+    threading.Thread(target=_pump, args=(process.stdout, output), daemon=True).start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not any(READY_MARKER in line for line in output):
+        if process.poll() is not None or time.monotonic() > deadline:
+            os.killpg(process.pid, signal.SIGKILL)
+            pytest.fail("assistant did not start:\n" + "".join(output[-80:]))
+        time.sleep(0.5)
+    running = RunningAssistant(
+        rasa_url=f"http://127.0.0.1:{rasa_port}", action_url=f"http://127.0.0.1:{action_port}",
+        database_url=env["DATABASE_URL"], tracker_store_url=env["TRACKER_STORE_URL"],
+        process=process, output=output,
+    )
+    yield running
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        code = process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("assistant did not stop within 60 s of Ctrl-C")
+    assert code == 0, "".join(output[-40:])
+    for port in (rasa_port, action_port):
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open after Ctrl-C"

@@ -1,0 +1,50 @@
+"""A REST-channel conversation driven the way a client app would, plus the domain's response texts."""
+from __future__ import annotations
+
+import asyncio
+import json
+from functools import lru_cache
+from typing import Any
+from urllib.request import urlopen
+
+import aiohttp
+import yaml
+
+from bot.chat_client import send
+from bot.settings import PROJECT_ROOT
+
+
+@lru_cache(maxsize=1)
+def responses() -> dict[str, list[dict[str, Any]]]:
+    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+
+
+def response_text(name: str) -> str:
+    return responses()[name][0]["text"]
+
+
+class Conversation:
+    """One user (sender id) talking to the assistant over the REST channel."""
+
+    def __init__(self, rasa_url: str, sender: str) -> None:
+        self.rasa_url = rasa_url
+        self.sender = sender
+
+    def say(self, message: str) -> list[dict[str, Any]]:
+        async def _send() -> list[dict[str, Any]]:
+            async with aiohttp.ClientSession() as session:
+                return await send(session, self.rasa_url, self.sender, message)
+
+        return asyncio.run(_send())
+
+    def tracker(self) -> dict[str, Any]:
+        with urlopen(f"{self.rasa_url}/conversations/{self.sender}/tracker") as reply:  # noqa: S310
+            return json.load(reply)
+
+
+def texts(replies: list[dict[str, Any]]) -> list[str]:
+    return [r["text"] for r in replies if r.get("text")]
+
+
+def payloads(replies: list[dict[str, Any]]) -> list[str]:
+    return [b["payload"] for r in replies for b in r.get("buttons") or []]

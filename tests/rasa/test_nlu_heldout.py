@@ -1,0 +1,26 @@
+"""NLU quality on the held-out split: written to results/nlu_evaluation.md, held to a floor."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.nlu_report import write_report
+from bot.settings import PROJECT_ROOT
+from tests.conftest import run_module
+
+INTENT_ACCURACY_FLOOR = 0.85
+ENTITY_F1_FLOOR = 0.80
+FAQ_ACCURACY_FLOOR = 0.75
+
+
+def test_heldout_intent_accuracy_and_entity_f1(trained_model: Path, rasa_env: dict[str, str]) -> None:
+    results = PROJECT_ROOT / "results" / "nlu"
+    result = run_module(
+        "rasa", "test", "nlu", "--model", str(trained_model), "--nlu", "tests/nlu_heldout",
+        "--out", str(results), env=rasa_env,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    summary = write_report(results, PROJECT_ROOT / "results" / "nlu_evaluation.md")
+    print(summary)
+    assert summary.intent_accuracy >= INTENT_ACCURACY_FLOOR
+    assert summary.entity_weighted_f1["DIETClassifier"] >= ENTITY_F1_FLOOR
+    assert summary.faq_accuracy is not None and summary.faq_accuracy >= FAQ_ACCURACY_FLOOR

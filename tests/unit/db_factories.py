@@ -1,0 +1,40 @@
+"""Minimal valid rows for database tests."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from bot.db.enums import AccountCategory, HolderKind
+from bot.db.models import ElectricityAccount, Region, User
+from tests.unit.conftest import FIXED_NOW
+
+
+def add_user(session: Session, phone: str = "13900000001") -> User:
+    user = User(phone=phone, registered_at=FIXED_NOW)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def add_region(session: Session, code: str = "330106") -> Region:
+    region = Region(
+        code=code, province="浙江省", city="杭州市", district="西湖区", tariff_key="zhejiang",
+        supply_company="国网浙江省电力有限公司杭州供电公司", account_prefix="3301",
+    )
+    session.add(region)
+    session.flush()
+    return region
+
+
+def add_account(session: Session, number: str = "3301999999", region_code: str = "330106") -> ElectricityAccount:
+    if session.get(Region, region_code) is None:
+        add_region(session, region_code)
+    account = ElectricityAccount(
+        account_number=number, holder_name="测试", holder_kind=HolderKind.INDIVIDUAL,
+        address="浙江省杭州市西湖区测试路1号", region_code=region_code,
+        category=AccountCategory.RESIDENTIAL, opened_on=date(2020, 1, 1),
+    )
+    session.add(account)
+    session.flush()
+    return account

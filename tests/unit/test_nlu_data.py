@@ -1,0 +1,83 @@
+"""Static checks of the NLU training and held-out data: size, contract, token alignment, no leakage."""
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import pytest
+from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTRACT_INTENTS = {
+    "greet", "goodbye", "thank", "affirm", "deny", "help", "cancel", "human_handoff",
+    "out_of_scope", "login", "verify_identity", "bind_account", "list_accounts",
+    "unbind_account", "query_balance", "query_bill", "query_usage", "request_invoice",
+    "pay_bill", "setup_autopay", "rename_transfer", "new_install", "query_progress",
+    "report_fault", "query_outage", "faq", "inform",
+}
+CONTRACT_ENTITIES = {
+    "account_number", "phone_number", "id_number", "person_name", "region", "address",
+    "amount", "time", "verification_code", "install_type", "change_type", "payment_method",
+}
+MIN_EXAMPLES_PER_INTENT = 40
+
+
+@lru_cache(maxsize=1)
+def training() -> TrainingData:
+    return load_data(str(ROOT / "data" / "nlu"), language="zh")
+
+
+@lru_cache(maxsize=1)
+def heldout() -> TrainingData:
+    return load_data(str(ROOT / "tests" / "nlu_heldout"), language="zh")
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> jieba.Tokenizer:
+    """The same segmentation Rasa's JiebaTokenizer uses: jieba plus every file in data/dict/."""
+    tok = jieba.Tokenizer()
+    for path in sorted((ROOT / "data" / "dict").iterdir()):
+        tok.load_userdict(str(path))
+    return tok
+
+
+def test_every_contract_intent_has_enough_examples() -> None:
+    counts = Counter(m.get("intent") for m in training().intent_examples)
+    missing = {i: counts.get(i, 0) for i in CONTRACT_INTENTS if counts.get(i, 0) < MIN_EXAMPLES_PER_INTENT}
+    assert missing == {}
+
+
+def test_faq_is_a_retrieval_intent_with_responses() -> None:
+    data = training()
+    topics = {m.get("intent_response_key") for m in data.intent_examples if m.get("intent") == "faq"}
+    assert len(topics) >= 8
+    assert all(f"utter_{t}" in data.responses for t in topics), "every faq/<topic> needs utter_faq/<topic>"
+
+
+def test_every_contract_entity_is_annotated() -> None:
+    assert training().entities >= CONTRACT_ENTITIES
+
+
+@pytest.mark.parametrize("source", ["training", "heldout"])
+def test_entity_spans_align_with_jieba_tokens(source: str) -> None:
+    data = training() if source == "training" else heldout()
+    misaligned = []
+    for message in data.training_examples:
+        text = message.get("text")
+        bounds = {0, len(text)}
+        for _, start, end in tokenizer().tokenize(text):
+            bounds.update((start, end))
+        for entity in message.get("entities") or []:
+            if entity["start"] not in bounds or entity["end"] not in bounds:
+                misaligned.append(f"{text!r}: {text[entity['start']:entity['end']]!r}")
+    assert misaligned == []
+
+
+def test_heldout_covers_every_intent_and_never_leaks_into_training() -> None:
+    train_texts = {m.get("text") for m in training().training_examples}
+    held = heldout().intent_examples
+    assert {m.get("intent") for m in held} >= CONTRACT_INTENTS
+    assert [m.get("text") for m in held if m.get("text") in train_texts] == []
