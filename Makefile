@@ -41,6 +41,9 @@ test-unit: setup ## only the fast unit tests (no model needed)
 eval: train ## NLU evaluation on the held-out split -> reports/nlu_evaluation.md
 	$(PY) -m pytest tests/rasa/test_nlu_heldout.py
 
+bench: setup ## REST latency (p50/p95) and server memory -> results/bench.json
+	$(PY) -m bot bench
+
 lint: setup ## ruff
 	$(PY) -m ruff check bot actions tests
 

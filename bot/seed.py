@@ -143,7 +143,7 @@ DEMO_ACCOUNTS = (
     DemoAccount(
         "3301000005", "陈静", HolderKind.INDIVIDUAL, "浙江省杭州市上城区河坊街66号",
         "330102", AccountCategory.NON_RESIDENTIAL, average_monthly_kwh=650,
-        opened_years_ago=3, unpaid_latest_months=3,
+        opened_years_ago=3, unpaid_latest_months=4,
     ),
     DemoAccount(
         "1101000001", "孙磊", HolderKind.INDIVIDUAL, "北京市海淀区中关村大街27号",

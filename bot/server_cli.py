@@ -43,3 +43,17 @@ def chat(args: argparse.Namespace, context: CliContext) -> int:
 register(Command("train", "train the Rasa model if config, domain or data changed", configure_train, train))
 register(Command("run", "seed if needed, train if stale, start the action and Rasa servers", no_arguments, run))
 register(Command("chat", "talk to the running assistant in this terminal", configure_chat, chat))
+
+
+def configure_bench(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rounds", type=int, default=20, help="times the scripted conversation is replayed")
+
+
+def bench(args: argparse.Namespace, _context: CliContext) -> int:
+    from bot.bench import main as run_bench
+
+    run_bench(args.rounds)
+    return 0
+
+
+register(Command("bench", "measure REST latency and server memory on loopback", configure_bench, bench))

@@ -39,12 +39,11 @@ class Settings:
     action_port: int = 5055
     sms_gateway: str = "demo"
     tariff_dir: Path = PROJECT_ROOT / "data" / "tariffs"
+    action_endpoint: str | None = None  # ACTION_ENDPOINT_URL; None derives it from host and port
 
     @property
     def action_endpoint_url(self) -> str:
-        return os.environ.get("ACTION_ENDPOINT_URL") or (
-            f"http://{self.action_host}:{self.action_port}/webhook"
-        )
+        return self.action_endpoint or f"http://{self.action_host}:{self.action_port}/webhook"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -61,4 +60,5 @@ class Settings:
             action_port=int(env.get("ACTION_PORT") or defaults.action_port),
             sms_gateway=env.get("SMS_GATEWAY") or defaults.sms_gateway,
             tariff_dir=Path(env.get("TARIFF_DIR") or defaults.tariff_dir),
+            action_endpoint=env.get("ACTION_ENDPOINT_URL") or None,
         )

@@ -1,19 +1,43 @@
 """Rasa's own checks on this project's data and trained model, run through the real CLI."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bot.settings import PROJECT_ROOT
 from tests.conftest import run_module
 
+WARNING = re.compile(r"UserWarning: (.+)")
+UNUSED_UTTERANCE = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule\.")
+# Rasa merges a domain built from the retrieval intents in the NLU data into domain.yml, and
+# warns that `faq` is listed twice; leaving it out of domain.yml breaks the rules that use it.
+RETRIEVAL_INTENT_MERGE = "The following duplicated intents have been found across multiple domain files: faq"
 
-def test_training_data_validates_without_warnings(rasa_env: dict[str, str]) -> None:
+
+def uttered_by_code(response: str) -> bool:
+    """Responses that custom actions (or Rasa's default fallback) send rather than rules."""
+    if response == "utter_default":
+        return True
+    return any(f'"{response}"' in p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "actions").glob("*.py"))
+
+
+def test_training_data_validates_and_every_warning_is_accounted_for(rasa_env: dict[str, str]) -> None:
     result = run_module(
         "rasa", "data", "validate", "--fail-on-warnings",
         "--domain", "domain.yml", "--data", "data/nlu", "data/core", "--config", "config.yml",
         env=rasa_env,
     )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-6000:]
+    unexplained = []
+    for warning in WARNING.findall(output):
+        unused = UNUSED_UTTERANCE.fullmatch(warning.strip())
+        if unused and uttered_by_code(unused.group(1)):
+            continue
+        if warning.strip() == RETRIEVAL_INTENT_MERGE:
+            continue
+        unexplained.append(warning)
+    assert unexplained == []
 
 
 def test_every_test_story_is_predicted_exactly(trained_model: Path, rasa_env: dict[str, str]) -> None:

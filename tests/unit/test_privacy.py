@@ -142,6 +142,8 @@ def test_handler_filter_redacts_exception_text(isolated_logger: tuple[logging.Lo
 
 @pytest.fixture
 def redaction() -> Iterator[None]:
+    # Start clean: importing ``actions`` or ``bot.rasa_ext`` elsewhere installs redaction.
+    uninstall_log_redaction()
     factory = logging.getLogRecordFactory()
     install_log_redaction()
     yield

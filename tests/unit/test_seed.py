@@ -152,10 +152,10 @@ def test_payment_status_per_account(seeded: SessionFactory) -> None:
         }
         assert unpaid == {
             "3301000001": [date(2026, 10, 1)],
-            "3301000005": [date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1)],
+            "3301000005": [date(2026, 7, 1), date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1)],
             **{n: [] for n in bills if n not in ("3301000001", "3301000005")},
         }
-        oldest_unpaid = bills["3301000005"][-3]
+        oldest_unpaid = bills["3301000005"][-4]
         assert (today - oldest_unpaid.due_date).days > 30
         for account_bills in bills.values():
             for bill in account_bills:
@@ -297,8 +297,8 @@ def test_data_follows_the_clock(session_factory: SessionFactory, tariffs: Tariff
         assert periods[0] == date(2026, 2, 1) and periods[-1] == date(2027, 2, 1)
         assert all([b.period for b in bs] == periods for bs in bills.values())
         unpaid = [b.period for b in bills["3301000005"] if b.status is BillStatus.UNPAID]
-        assert unpaid == [date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1)]
-        assert (date(2027, 3, 15) - bills["3301000005"][-3].due_date).days > 30
+        assert unpaid == [date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1)]
+        assert (date(2027, 3, 15) - bills["3301000005"][-4].due_date).days > 30
         order = session.scalars(select(WorkOrder)).one()
         assert order.order_no == "GD20270312001"
         slot_days = {s.slot_date for s in session.scalars(select(AppointmentSlot))}
