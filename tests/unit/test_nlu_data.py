@@ -82,3 +82,17 @@ def test_heldout_covers_every_intent_and_never_leaks_into_training() -> None:
     held = heldout().intent_examples
     assert {m.get("intent") for m in held} >= CONTRACT_INTENTS
     assert [m.get("text") for m in held if m.get("text") in train_texts] == []
+
+
+@pytest.mark.parametrize("word", ["户号", "更名", "过户", "新装", "峰谷", "阶梯", "电e宝"])
+def test_domain_words_segment_as_one_token(word: str) -> None:
+    assert word in tokenizer().lcut(f"我想问一下{word}的事情")
+
+
+@pytest.mark.parametrize(
+    ("colloquial", "canonical"),
+    [("居民", "个人"), ("家里", "个人"), ("公司", "企业"), ("单位", "企业"), ("厂", "企业"),
+     ("店铺", "企业"), ("改户名", "更名")],
+)
+def test_synonyms_map_colloquial_forms_to_canonical_values(colloquial: str, canonical: str) -> None:
+    assert training().entity_synonyms.get(colloquial) == canonical
