@@ -62,8 +62,11 @@ class ActionCancel(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if not tracker.active_loop.get("name"):
+        form = tracker.active_loop.get("name")
+        if not form:
             dispatcher.utter_message(response="utter_nothing_to_cancel")
             return []
         dispatcher.utter_message(response="utter_cancelled")
-        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        form_slots = (domain.get("forms", {}).get(form) or {}).get("required_slots", [])
+        cleared = ["requested_slot", "pending_intent", "validation_failures", *form_slots]
+        return [ActiveLoop(None), *(SlotSet(slot, None) for slot in cleared)]

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from bot.clock import Clock, clock_from_env
 from bot.db.session import SessionFactory
+from bot.services.sms import SmsGateway, gateway_from_settings
 from bot.settings import Settings
 
 
@@ -18,13 +19,17 @@ class Services:
     settings: Settings
     clock: Clock
     session_factory: SessionFactory
+    sms_gateway: SmsGateway
 
 
 @lru_cache(maxsize=1)
 def services() -> Services:
     settings = Settings.from_env()
+    clock = clock_from_env()
+    session_factory = SessionFactory.from_url(settings.database_url)
     return Services(
         settings=settings,
-        clock=clock_from_env(),
-        session_factory=SessionFactory.from_url(settings.database_url),
+        clock=clock,
+        session_factory=session_factory,
+        sms_gateway=gateway_from_settings(settings, session_factory, clock),
     )

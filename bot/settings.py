@@ -10,6 +10,7 @@
 | ACTION_HOST / ACTION_PORT | 127.0.0.1 / 5055 | the action server |
 | ACTION_ENDPOINT_URL | http://ACTION_HOST:ACTION_PORT/webhook | where Rasa calls actions |
 | SMS_GATEWAY | demo | ``demo`` records messages in the database instead of sending them |
+| IDENTITY_REGISTRY | demo | real-name checks; ``demo`` uses the ``citizen_registry`` table |
 | BOT_FIXED_NOW | (unset: wall clock) | pins "now", e.g. 2026-11-23 |
 """
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Settings:
     action_host: str = "127.0.0.1"
     action_port: int = 5055
     sms_gateway: str = "demo"
+    identity_registry: str = "demo"
     tariff_dir: Path = PROJECT_ROOT / "data" / "tariffs"
     action_endpoint: str | None = None  # ACTION_ENDPOINT_URL; None derives it from host and port
 
@@ -59,6 +61,7 @@ class Settings:
             action_host=env.get("ACTION_HOST") or defaults.action_host,
             action_port=int(env.get("ACTION_PORT") or defaults.action_port),
             sms_gateway=env.get("SMS_GATEWAY") or defaults.sms_gateway,
+            identity_registry=env.get("IDENTITY_REGISTRY") or defaults.identity_registry,
             tariff_dir=Path(env.get("TARIFF_DIR") or defaults.tariff_dir),
             action_endpoint=env.get("ACTION_ENDPOINT_URL") or None,
         )

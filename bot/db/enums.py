@@ -63,6 +63,14 @@ class HalfDay(StrEnum):
     AFTERNOON = "下午"
 
 
+class ConsentStatus(StrEnum):
+    """A request to bind an account whose owner (户主) must agree."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
 class HandoffStatus(StrEnum):
     WAITING = "waiting"
     ACCEPTED = "accepted"

@@ -31,6 +31,7 @@ from bot.db.base import Base
 from bot.db.enums import (
     AccountCategory,
     BillStatus,
+    ConsentStatus,
     HalfDay,
     HandoffStatus,
     HolderKind,
@@ -105,7 +106,10 @@ class RealNameRecord(Base):
         Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
     )
     name: Mapped[str] = Column(String(64), nullable=False)
-    id_number_hash: Mapped[str] = Column(String(SHA256_HEX_LENGTH), nullable=False, index=True)
+    # Unique: one person's ID verifies one user only (see bot.services.identity).
+    id_number_hash: Mapped[str] = Column(
+        String(SHA256_HEX_LENGTH), nullable=False, index=True, unique=True
+    )
     id_number_masked: Mapped[str] = Column(String(18), nullable=False)
     verified_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
 
@@ -211,6 +215,70 @@ class AccountBinding(Base):
 
     user: Mapped[User] = relationship("User", back_populates="bindings")
     account: Mapped[ElectricityAccount] = relationship("ElectricityAccount")
+
+
+class PendingBinding(Base):
+    """An account found by a search, kept in the user's 待绑定列表 until bound."""
+
+    __tablename__ = "pending_bindings"
+    __table_args__ = (UniqueConstraint("user_id", "account_id"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    # Indexed by the (user_id, account_id) unique constraint.
+    user_id: Mapped[int] = Column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    account_id: Mapped[int] = _account_fk(nullable=False, ondelete="CASCADE")
+    added_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+    account: Mapped[ElectricityAccount] = relationship("ElectricityAccount")
+
+
+class BindingConsentRequest(Base):
+    """A request to bind an account that another user has certified as its owner (户主).
+
+    ``owner_user_id`` is the owner asked; ``delivered_at`` is when the requester was
+    told the outcome. At most one pending request per requester and account.
+    """
+
+    __tablename__ = "binding_consent_requests"
+    __table_args__ = (
+        CheckConstraint(
+            "(status = 'pending' AND decided_at IS NULL) OR "
+            "(status <> 'pending' AND decided_at IS NOT NULL)",
+            name="decided_unless_pending",
+        ),
+        CheckConstraint(
+            "delivered_at IS NULL OR decided_at IS NOT NULL", name="delivered_after_decision"
+        ),
+        CheckConstraint("requester_user_id <> owner_user_id", name="requester_is_not_owner"),
+        Index(
+            "uq_binding_consent_requests_one_pending",
+            "requester_user_id",
+            "account_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    requester_user_id: Mapped[int] = Column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    owner_user_id: Mapped[int] = Column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    account_id: Mapped[int] = _account_fk(nullable=False, ondelete="CASCADE")
+    status: Mapped[ConsentStatus] = Column(
+        str_enum(ConsentStatus, "consent_status"), nullable=False
+    )
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    decided_at: Mapped[datetime | None] = Column(UtcDateTime, nullable=True)
+    delivered_at: Mapped[datetime | None] = Column(UtcDateTime, nullable=True)
+
+    account: Mapped[ElectricityAccount] = relationship("ElectricityAccount")
+    requester: Mapped[User] = relationship("User", foreign_keys=[requester_user_id])
 
 
 class MonthlyBill(Base):

@@ -36,3 +36,19 @@ def handoff_reason(user_intents_newest_first: Sequence[str | None]) -> HandoffRe
     if consecutive_misses(before_request) >= MISSES_BEFORE_HANDOFF_OFFER:
         return HandoffReason.REPEATED_MISUNDERSTANDING
     return HandoffReason.USER_REQUEST
+
+
+class RetryGuidance(str, Enum):
+    """What to add after a rejected form answer (financial-demo's CustomFormValidationAction pattern)."""
+
+    NONE = "none"
+    EXPLAIN_FORMAT = "explain_format"  # 2nd miss on the same slot: the expected format, with an example
+    OFFER_CANCEL = "offer_cancel"  # 3rd miss and later: continue or cancel?
+
+
+def retry_guidance(failures_on_slot: int) -> RetryGuidance:
+    if failures_on_slot >= 3:
+        return RetryGuidance.OFFER_CANCEL
+    if failures_on_slot == 2:
+        return RetryGuidance.EXPLAIN_FORMAT
+    return RetryGuidance.NONE

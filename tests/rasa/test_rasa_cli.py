@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import yaml
+
 from bot.settings import PROJECT_ROOT
 from tests.conftest import run_module
 
@@ -14,11 +16,22 @@ UNUSED_UTTERANCE = re.compile(r"The utterance '(utter_\w+)' is not used in any s
 RETRIEVAL_INTENT_MERGE = "The following duplicated intents have been found across multiple domain files: faq"
 
 
+def form_slot_responses() -> set[str]:
+    """Questions forms ask (utter_ask_<form>_<slot>) and format help after repeated misses (utter_explain_<slot>)."""
+    forms = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))["forms"]
+    names = set()
+    for form, spec in forms.items():
+        for slot in spec["required_slots"]:
+            names |= {f"utter_ask_{form}_{slot}", f"utter_explain_{slot}"}
+    return names
+
+
 def uttered_by_code(response: str) -> bool:
-    """Responses that custom actions (or Rasa's default fallback) send rather than rules."""
-    if response == "utter_default":
+    """Responses that code sends (actions, the router's table, forms, Rasa's default fallback), not rules."""
+    if response == "utter_default" or response in form_slot_responses():
         return True
-    return any(f'"{response}"' in p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "actions").glob("*.py"))
+    sources = [*(PROJECT_ROOT / "actions").glob("*.py"), *(PROJECT_ROOT / "bot").rglob("*.py")]
+    return any(f'"{response}"' in p.read_text(encoding="utf-8") for p in sources)
 
 
 def test_training_data_validates_and_every_warning_is_accounted_for(rasa_env: dict[str, str]) -> None:

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.enums import AccountCategory, HolderKind
 from bot.db.models import ElectricityAccount, Region, User
+from bot.db.session import SessionFactory
 from tests.unit.conftest import FIXED_NOW
 
 
@@ -27,14 +29,29 @@ def add_region(session: Session, code: str = "330106") -> Region:
     return region
 
 
-def add_account(session: Session, number: str = "3301999999", region_code: str = "330106") -> ElectricityAccount:
+def add_account(
+    session: Session,
+    number: str = "3301999999",
+    region_code: str = "330106",
+    *,
+    holder_name: str = "测试",
+    address: str = "浙江省杭州市西湖区测试路1号",
+) -> ElectricityAccount:
     if session.get(Region, region_code) is None:
         add_region(session, region_code)
     account = ElectricityAccount(
-        account_number=number, holder_name="测试", holder_kind=HolderKind.INDIVIDUAL,
-        address="浙江省杭州市西湖区测试路1号", region_code=region_code,
+        account_number=number, holder_name=holder_name, holder_kind=HolderKind.INDIVIDUAL,
+        address=address, region_code=region_code,
         category=AccountCategory.RESIDENTIAL, opened_on=date(2020, 1, 1),
     )
     session.add(account)
     session.flush()
     return account
+
+
+def user_id_of(session_factory: SessionFactory, phone: str) -> int:
+    """The id of the user with ``phone`` (e.g. a demo user)."""
+    with session_factory.session_scope() as session:
+        user_id = session.scalar(select(User.id).where(User.phone == phone))
+    assert user_id is not None, f"no user {phone}"
+    return user_id

@@ -47,10 +47,12 @@ def make_tracker(events: list[dict[str, Any]], active_loop: dict[str, Any] | Non
     })
 
 
-def run(action: Action, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def run(
+    action: Action, tracker: Tracker, domain: dict[str, Any] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Run ``action`` as the action server would: (messages uttered, events returned)."""
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, domain={}))
+    events = asyncio.run(action.run(dispatcher, tracker, domain=domain or {}))
     return dispatcher.messages, events
 
 
@@ -216,6 +218,8 @@ def test_cancel_without_a_form_has_nothing_to_cancel() -> None:
 
 def test_cancel_leaves_the_active_form() -> None:
     tracker = make_tracker([user("取消", "cancel")], active_loop={"name": "bill_query_form", "validate": True})
-    messages, events = run(ActionCancel(), tracker)
+    domain = {"forms": {"bill_query_form": {"required_slots": ["account_number", "time"]}}}
+    messages, events = run(ActionCancel(), tracker, domain)
     assert responses(messages) == ["utter_cancelled"]
-    assert events == [ActiveLoop(None), SlotSet("requested_slot", None)]
+    cleared = ["requested_slot", "pending_intent", "validation_failures", "account_number", "time"]
+    assert events == [ActiveLoop(None), *(SlotSet(slot, None) for slot in cleared)]

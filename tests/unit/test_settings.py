@@ -25,6 +25,7 @@ def test_defaults_are_the_embedded_single_machine_setup() -> None:
     assert (settings.rasa_host, settings.rasa_port) == ("127.0.0.1", 5005)
     assert (settings.action_host, settings.action_port) == ("127.0.0.1", 5055)
     assert settings.sms_gateway == "demo"
+    assert settings.identity_registry == "demo"
     assert settings.tariff_dir == ROOT / "data" / "tariffs"
     assert settings.action_endpoint_url == "http://127.0.0.1:5055/webhook"
 
@@ -40,6 +41,7 @@ def test_every_variable_overrides_its_default(tmp_path: Path) -> None:
         "ACTION_HOST": "10.0.0.7",
         "ACTION_PORT": "15055",
         "SMS_GATEWAY": "aliyun",
+        "IDENTITY_REGISTRY": "nciic",
         "TARIFF_DIR": str(tmp_path),
         "ACTION_ENDPOINT_URL": "http://actions.internal/webhook",
     }
@@ -53,6 +55,7 @@ def test_every_variable_overrides_its_default(tmp_path: Path) -> None:
         action_host="10.0.0.7",
         action_port=15055,
         sms_gateway="aliyun",
+        identity_registry="nciic",
         tariff_dir=tmp_path,
         action_endpoint="http://actions.internal/webhook",
     )

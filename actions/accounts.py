@@ -1,0 +1,290 @@
+"""户号绑定: bind (with owner consent), list and default, unbind, owner certification."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import call, deps, latest_entity, latest_intent, response_text, who_is_talking
+from actions.form_validation import RetryingFormValidation
+from bot.services.accounts import (
+    AccountNumberRejected,
+    AccountNumberRejection,
+    BindRefusal,
+    BindRefused,
+    Bound,
+    NotBound,
+    Resolution,
+    bind,
+    list_bound,
+    lookup_for_binding,
+    parse_account_number,
+    resolve_account,
+    set_default,
+    unbind,
+)
+from bot.services.consent import DecisionRefused, decide_consent
+from bot.services.ownership import CertifyRefusal, CertifyRefused, certify_owner
+
+NUMBER_REJECTIONS = {
+    AccountNumberRejection.EMPTY: "utter_account_number_wrong_length",
+    AccountNumberRejection.WRONG_LENGTH: "utter_account_number_wrong_length",
+    AccountNumberRejection.NOT_DIGITS: "utter_account_number_not_digits",
+}
+CERTIFY_REFUSALS = {
+    CertifyRefusal.NOT_BOUND: "utter_certify_not_bound",
+    CertifyRefusal.NAME_MISMATCH: "utter_certify_name_mismatch",
+    CertifyRefusal.ALREADY_CERTIFIED_BY_OTHER: "utter_certify_already_by_other",
+}
+
+
+def _choose_buttons(numbers: list[str], intent: str = "inform") -> list[dict[str, str]]:
+    return [
+        {"title": number, "payload": f"/{intent}{json.dumps({'account_number': number})}"} for number in numbers
+    ]
+
+
+class ValidateBindAccountForm(RetryingFormValidation):
+    def name(self) -> str:
+        return "validate_bind_account_form"
+
+    async def validate_account_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        number = parse_account_number(str(value or ""))
+        if isinstance(number, AccountNumberRejected):
+            return self.reject(dispatcher, tracker, "account_number", NUMBER_REJECTIONS[number.reason])
+        user = await who_is_talking(tracker)
+        if user is None:
+            return {"account_number": None}
+        preview = await call(lookup_for_binding, deps().session_factory, user_id=user.user_id, account_number=number)
+        if isinstance(preview, BindRefused):
+            if preview.reason is BindRefusal.ALREADY_BOUND:
+                dispatcher.utter_message(response="utter_account_already_bound", account_number=number)
+                return {"account_number": None}
+            return self.reject(dispatcher, tracker, "account_number", "utter_account_not_found")
+        return self.accept("account_number", number)
+
+
+class ActionAskBindConfirmed(Action):
+    """Shows the account found (holder masked, address partial) and asks to confirm."""
+
+    def name(self) -> str:
+        return "action_ask_bind_account_form_bind_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        user = await who_is_talking(tracker)
+        number = tracker.get_slot("account_number")
+        preview = (
+            await call(lookup_for_binding, deps().session_factory, user_id=user.user_id, account_number=number)
+            if user and number else None
+        )
+        if preview is None or isinstance(preview, BindRefused):
+            dispatcher.utter_message(response="utter_account_not_found")
+            return [SlotSet("account_number", None)]
+        dispatcher.utter_message(
+            response="utter_ask_bind_account_form_bind_confirmed", account_number=preview.account_number,
+            masked_holder=preview.holder_masked, partial_address=preview.address_partial,
+            category=preview.category.value,
+        )
+        return []
+
+
+class ActionBindAccount(Action):
+    """Submits the bind form: binds, or asks the certified owner's consent."""
+
+    def name(self) -> str:
+        return "action_bind_account"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        number = tracker.get_slot("account_number")
+        reset: list[EventType] = [SlotSet("account_number", None), SlotSet("bind_confirmed", None)]
+        user = await who_is_talking(tracker)
+        if user is None or not number:
+            return reset
+        if tracker.get_slot("bind_confirmed") is not True:
+            dispatcher.utter_message(response="utter_bind_declined")
+            return reset
+        d = deps()
+        outcome = await call(bind, d.session_factory, d.clock, user_id=user.user_id, account_number=number)
+        if isinstance(outcome, Bound):
+            response = "utter_bound_as_default" if outcome.is_default else "utter_bound"
+            dispatcher.utter_message(response=response, account_number=outcome.account_number)
+        elif isinstance(outcome, BindRefused):
+            refusal = "utter_account_already_bound" if outcome.reason is BindRefusal.ALREADY_BOUND else (
+                "utter_account_not_found")
+            dispatcher.utter_message(response=refusal, account_number=number)
+        else:
+            dispatcher.utter_message(response="utter_consent_requested")
+        return reset
+
+
+class ActionListAccounts(Action):
+    """Lists bound accounts (default marked); with a 户号 in the message, makes it the default."""
+
+    def name(self) -> str:
+        return "action_list_accounts"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        user = await who_is_talking(tracker)
+        if user is None:
+            return []
+        named = latest_entity(tracker, "account_number") if latest_intent(tracker) == "list_accounts" else None
+        if named:
+            outcome = await call(set_default, deps().session_factory, user_id=user.user_id, account_number=named)
+            if isinstance(outcome, NotBound):
+                dispatcher.utter_message(response="utter_account_not_bound")
+                return []
+            dispatcher.utter_message(response="utter_default_set", account_number=outcome.account_number)
+        accounts = await call(list_bound, deps().session_factory, user.user_id)
+        if not accounts:
+            dispatcher.utter_message(response="utter_no_accounts")
+            return []
+        marker = response_text(domain, "utter_account_list_default_marker")
+        lines = [
+            response_text(
+                domain, "utter_account_list_line", account_number=a.account_number,
+                masked_holder=a.holder_masked, partial_address=a.address_partial,
+            ) + (marker if a.is_default else "")
+            for a in accounts
+        ]
+        dispatcher.utter_message(response="utter_account_list", accounts="\n".join(lines))
+        return []
+
+
+class ValidateUnbindAccountForm(RetryingFormValidation):
+    def name(self) -> str:
+        return "validate_unbind_account_form"
+
+    async def validate_account_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        number = parse_account_number(str(value or ""))
+        if isinstance(number, AccountNumberRejected):
+            return self.reject(dispatcher, tracker, "account_number", NUMBER_REJECTIONS[number.reason])
+        user = await who_is_talking(tracker)
+        resolved = (
+            await call(resolve_account, deps().session_factory, user_id=user.user_id, named=number) if user else None
+        )
+        if not isinstance(resolved, str):
+            return self.reject(dispatcher, tracker, "account_number", "utter_account_not_bound")
+        return self.accept("account_number", resolved)
+
+
+class ActionAskUnbindAccount(Action):
+    """Offers the bound accounts as buttons."""
+
+    def name(self) -> str:
+        return "action_ask_unbind_account_form_account_number"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        user = await who_is_talking(tracker)
+        accounts = await call(list_bound, deps().session_factory, user.user_id) if user else []
+        if not accounts:
+            dispatcher.utter_message(response="utter_no_accounts")
+            return []
+        dispatcher.utter_message(
+            response="utter_choose_account_to_unbind",
+            buttons=_choose_buttons([a.account_number for a in accounts]),
+        )
+        return []
+
+
+class ActionUnbindAccount(Action):
+    def name(self) -> str:
+        return "action_unbind_account"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        number = tracker.get_slot("account_number")
+        reset: list[EventType] = [SlotSet("account_number", None), SlotSet("unbind_confirmed", None)]
+        user = await who_is_talking(tracker)
+        if user is None or not number:
+            return reset
+        if tracker.get_slot("unbind_confirmed") is not True:
+            dispatcher.utter_message(response="utter_unbind_declined", account_number=number)
+            return reset
+        outcome = await call(unbind, deps().session_factory, user_id=user.user_id, account_number=number)
+        if isinstance(outcome, NotBound):
+            dispatcher.utter_message(response="utter_account_not_bound")
+        elif outcome.new_default:
+            dispatcher.utter_message(
+                response="utter_unbound_new_default", account_number=number, new_default=outcome.new_default
+            )
+        else:
+            dispatcher.utter_message(response="utter_unbound", account_number=number)
+        return reset
+
+
+class ActionCertifyOwner(Action):
+    """户主认证 of the named (or default) bound account; the router ensures real-name verification."""
+
+    def name(self) -> str:
+        return "action_certify_owner"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        user = await who_is_talking(tracker)
+        if user is None:
+            return []
+        d = deps()
+        named = tracker.get_slot("account_number")
+        resolved = await call(resolve_account, d.session_factory, user_id=user.user_id, named=named)
+        if isinstance(resolved, Resolution):
+            if resolved.choices and not named:
+                dispatcher.utter_message(
+                    response="utter_ask_account_to_certify",
+                    buttons=_choose_buttons([c.account_number for c in resolved.choices], "certify_owner"),
+                )
+            else:
+                dispatcher.utter_message(response="utter_account_not_bound" if named else "utter_no_accounts")
+            return [SlotSet("account_number", None)]
+        outcome = await call(certify_owner, d.session_factory, user_id=user.user_id, account_number=resolved)
+        if isinstance(outcome, CertifyRefused):
+            dispatcher.utter_message(response=CERTIFY_REFUSALS.get(outcome.reason, "utter_verification_required"),
+                                     account_number=resolved)
+        else:
+            dispatcher.utter_message(response="utter_owner_certified", account_number=outcome.account_number)
+        return [SlotSet("account_number", None)]
+
+
+class ActionDecideConsent(Action):
+    """The owner's answer to a consent request (buttons carry the request id; re-checked here)."""
+
+    def name(self) -> str:
+        return "action_decide_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        user = await who_is_talking(tracker)
+        raw_id = latest_entity(tracker, "consent_request_id")
+        if user is None or not (raw_id or "").isdigit():
+            dispatcher.utter_message(response="utter_consent_not_found")
+            return []
+        d = deps()
+        outcome = await call(
+            decide_consent, d.session_factory, d.clock, owner_user_id=user.user_id,
+            request_id=int(raw_id), approve=latest_intent(tracker) == "affirm",
+        )
+        if isinstance(outcome, DecisionRefused):
+            dispatcher.utter_message(response="utter_consent_not_found")
+        elif outcome.approved:
+            dispatcher.utter_message(response="utter_consent_approved_by_you", account_number=outcome.account_number)
+        else:
+            dispatcher.utter_message(response="utter_consent_refused_by_you")
+        return []

@@ -1,0 +1,46 @@
+"""Helpers every action shares: who is talking, running blocking services, domain texts."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from rasa_sdk import Tracker
+
+from bot.container import Services, services
+from bot.services.login import LoggedInUser, current_user
+
+T = TypeVar("T")
+
+
+async def call(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a blocking service call (database I/O) off the action server's event loop."""
+    return await asyncio.to_thread(function, *args, **kwargs)
+
+
+def deps() -> Services:
+    return services()
+
+
+def chat_identity(tracker: Tracker) -> tuple[str, str]:
+    """(channel, sender id): the key a chat is logged in under."""
+    return tracker.get_latest_input_channel() or "rest", tracker.sender_id
+
+
+async def who_is_talking(tracker: Tracker) -> LoggedInUser | None:
+    """The logged-in user, read from the database every time: slots can be forged by users."""
+    channel, sender_id = chat_identity(tracker)
+    return await call(current_user, deps().session_factory, channel=channel, sender_id=sender_id)
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message or {}).get("intent", {}).get("name")
+
+
+def latest_entity(tracker: Tracker, entity: str) -> str | None:
+    return next(tracker.get_latest_entity_values(entity), None)
+
+
+def response_text(domain: dict[str, Any], name: str, **values: Any) -> str:
+    """A response's text from the domain, filled in; for replies assembled from several lines."""
+    return domain["responses"][name][0]["text"].format(**values)

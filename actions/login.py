@@ -1,0 +1,172 @@
+"""登录/注册 by phone and SMS code, the request router, and resuming after a detour."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import call, chat_identity, deps, latest_entity, latest_intent, who_is_talking
+from actions.consent_notices import deliver_consent_notices
+from actions.form_validation import RetryingFormValidation
+from bot.privacy import mask_phone
+from bot.services.login import LoggedIn, LoginRefused, complete_login, logout, start_login
+from bot.services.routing import ROUTES, decide
+from bot.services.verification import CodeRejection, IssueRefusal
+
+ISSUE_REFUSALS = {
+    IssueRefusal.INVALID_PHONE: "utter_invalid_phone",
+    IssueRefusal.RESEND_TOO_SOON: "utter_code_resend_too_soon",
+    IssueRefusal.DAILY_LIMIT: "utter_code_daily_limit",
+}
+CODE_REJECTIONS = {
+    CodeRejection.WRONG: "utter_code_wrong",
+    CodeRejection.BAD_FORMAT: "utter_code_bad_format",
+    CodeRejection.EXPIRED: "utter_code_expired",
+    CodeRejection.TOO_MANY_ATTEMPTS: "utter_code_too_many_attempts",
+    CodeRejection.NO_CODE: "utter_code_missing",
+}
+# After these the code is gone: the form asks for the phone again to send a new one.
+CODE_GONE = {CodeRejection.EXPIRED, CodeRejection.TOO_MANY_ATTEMPTS, CodeRejection.NO_CODE}
+ALREADY_DONE = {"login": "utter_already_logged_in", "verify_identity": "utter_already_verified"}
+DETOUR_NOTICE = {"login_form": "utter_login_required", "verify_identity_form": "utter_verification_required"}
+
+
+async def route(
+    dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
+) -> list[EventType]:
+    """Send ``intent`` to its flow, through login or verification first when it needs them."""
+    user = await who_is_talking(tracker)
+    events: list[EventType] = []
+    if user is not None:
+        events += await deliver_consent_notices(dispatcher, domain_user_id=user.user_id)
+    done = ALREADY_DONE.get(intent)
+    if done and user is not None and (intent == "login" or user.real_name_verified):
+        dispatcher.utter_message(response=done, masked_phone=user.masked_phone)
+        return events
+    decision = decide(
+        intent, logged_in=user is not None, verified=bool(user and user.real_name_verified)
+    )
+    if decision.resume:
+        dispatcher.utter_message(response=DETOUR_NOTICE[decision.target])
+    return [*events, SlotSet("pending_intent", decision.resume), FollowupAction(decision.target)]
+
+
+class ActionRouteRequest(Action):
+    """Entry point of every request that may need a logged-in or verified user."""
+
+    def name(self) -> str:
+        return "action_route_request"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        intent = latest_intent(tracker)
+        if intent not in ROUTES:
+            dispatcher.utter_message(response="utter_menu")
+            return []
+        # A 户号 named in this very message is the one the request is about; never an older one.
+        fresh = [SlotSet("account_number", latest_entity(tracker, "account_number"))]
+        return fresh + await route(dispatcher, tracker, intent)
+
+
+class ActionResumeRequest(Action):
+    """After a login or verification detour: continue with what the user asked for."""
+
+    def name(self) -> str:
+        return "action_resume_request"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        pending = tracker.get_slot("pending_intent")
+        if pending in ROUTES:
+            return [SlotSet("pending_intent", None), *await route(dispatcher, tracker, pending)]
+        user = await who_is_talking(tracker)
+        if user is not None:
+            await deliver_consent_notices(dispatcher, domain_user_id=user.user_id)
+        return [SlotSet("pending_intent", None)]
+
+
+class ActionAfterLogin(ActionResumeRequest):
+    def name(self) -> str:
+        return "action_after_login"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        clear = [SlotSet("phone_number", None), SlotSet("verification_code", None)]
+        return clear + await super().run(dispatcher, tracker, domain)
+
+
+class ActionLogout(Action):
+    def name(self) -> str:
+        return "action_logout"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        channel, sender_id = chat_identity(tracker)
+        was_logged_in = await call(logout, deps().session_factory, channel=channel, sender_id=sender_id)
+        dispatcher.utter_message(response="utter_logged_out" if was_logged_in else "utter_not_logged_in")
+        return [SlotSet("pending_intent", None)]
+
+
+class ValidateLoginForm(RetryingFormValidation):
+    def name(self) -> str:
+        return "validate_login_form"
+
+    async def validate_phone_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        d = deps()
+        outcome = await call(start_login, d.session_factory, d.sms_gateway, d.clock, phone_text=str(value or ""))
+        if isinstance(outcome, LoginRefused):
+            if outcome.reason is IssueRefusal.INVALID_PHONE:
+                return self.reject(dispatcher, tracker, "phone_number", "utter_invalid_phone")
+            dispatcher.utter_message(response=ISSUE_REFUSALS[outcome.reason], seconds_left=outcome.seconds_left)
+            return {"phone_number": None}
+        dispatcher.utter_message(response="utter_code_sent", masked_phone=mask_phone(outcome.phone))
+        return self.accept("phone_number", outcome.phone)
+
+    async def validate_verification_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        phone = tracker.get_slot("phone_number")
+        if not phone:
+            return {"verification_code": None}
+        channel, sender_id = chat_identity(tracker)
+        d = deps()
+        outcome = await call(
+            complete_login, d.session_factory, d.clock,
+            channel=channel, sender_id=sender_id, phone=phone, code=str(value or "").strip(),
+        )
+        if isinstance(outcome, LoggedIn):
+            response = "utter_registered_and_logged_in" if outcome.newly_registered else "utter_login_success"
+            dispatcher.utter_message(response=response, masked_phone=outcome.user.masked_phone)
+            return self.accept("verification_code", "accepted")
+        if outcome.reason in CODE_GONE:
+            dispatcher.utter_message(response=CODE_REJECTIONS[outcome.reason])
+            return {"verification_code": None, "phone_number": None}
+        if outcome.reason is CodeRejection.WRONG:
+            return self.reject(
+                dispatcher, tracker, "verification_code", "utter_code_wrong", tries_left=outcome.tries_left
+            )
+        return self.reject(dispatcher, tracker, "verification_code", CODE_REJECTIONS[outcome.reason])
+
+
+class ActionDeliverNotices(Action):
+    """News waiting for a logged-in user (consent requests and decisions), e.g. after a greeting."""
+
+    def name(self) -> str:
+        return "action_deliver_notices"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        user = await who_is_talking(tracker)
+        if user is not None:
+            await deliver_consent_notices(dispatcher, domain_user_id=user.user_id)
+        return []

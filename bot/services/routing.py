@@ -1,0 +1,63 @@
+"""Which flow serves each request, and what it needs first (login, real-name verification).
+
+Requests that touch an account need a logged-in user; the dialogue runs the login first and
+then resumes the request, so the user is not made to repeat it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Gate(str, Enum):
+    NONE = "none"
+    LOGIN = "login"
+    VERIFIED = "verified"  # logged in and real-name verified
+
+
+@dataclass(frozen=True)
+class Route:
+    target: str  # the Rasa action or form that serves the request
+    gate: Gate
+
+
+NOT_ONLINE_YET = "utter_feature_unavailable"
+
+ROUTES: dict[str, Route] = {
+    "login": Route("login_form", Gate.NONE),
+    "logout": Route("action_logout", Gate.NONE),
+    "verify_identity": Route("verify_identity_form", Gate.LOGIN),
+    "bind_account": Route("bind_account_form", Gate.LOGIN),
+    "list_accounts": Route("action_list_accounts", Gate.LOGIN),
+    "unbind_account": Route("unbind_account_form", Gate.LOGIN),
+    "certify_owner": Route("action_certify_owner", Gate.VERIFIED),
+    # Flows of later issues: honest "not online yet" once the user is known.
+    "query_balance": Route(NOT_ONLINE_YET, Gate.LOGIN),
+    "query_bill": Route(NOT_ONLINE_YET, Gate.LOGIN),
+    "query_usage": Route(NOT_ONLINE_YET, Gate.LOGIN),
+    "request_invoice": Route(NOT_ONLINE_YET, Gate.LOGIN),
+    "pay_bill": Route(NOT_ONLINE_YET, Gate.LOGIN),
+    "setup_autopay": Route(NOT_ONLINE_YET, Gate.LOGIN),
+    "rename_transfer": Route(NOT_ONLINE_YET, Gate.LOGIN),
+    "new_install": Route(NOT_ONLINE_YET, Gate.VERIFIED),
+    "query_progress": Route(NOT_ONLINE_YET, Gate.LOGIN),
+    "report_fault": Route(NOT_ONLINE_YET, Gate.NONE),
+    "query_outage": Route(NOT_ONLINE_YET, Gate.NONE),
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Run ``target`` now; ``resume`` is the request to continue with once it is done."""
+
+    target: str
+    resume: str | None = None
+
+
+def decide(intent: str, *, logged_in: bool, verified: bool) -> Decision:
+    route = ROUTES[intent]
+    if route.gate is not Gate.NONE and not logged_in:
+        return Decision("login_form", resume=intent)
+    if route.gate is Gate.VERIFIED and not verified:
+        return Decision("verify_identity_form", resume=intent)
+    return Decision(route.target)
