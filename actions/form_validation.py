@@ -7,6 +7,7 @@ Everything already valid in the form is kept.
 """
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -25,8 +26,9 @@ def failures_so_far(tracker: Tracker, slot: str) -> int:
 class RetryingFormValidation(FormValidationAction):
     """Base class: subclasses implement ``validate_<slot>`` methods and call these helpers."""
 
-    def name(self) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so the action server does not register the base class itself."""
 
     @staticmethod
     def reject(

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -13,7 +13,7 @@ from actions.consent_notices import deliver_consent_notices
 from actions.form_validation import RetryingFormValidation
 from bot.privacy import mask_phone
 from bot.services.login import LoggedIn, LoginRefused, complete_login, logout, start_login
-from bot.services.routing import ROUTES, decide
+from bot.services.routing import NOTHING, ROUTE_SLOT, ROUTES, decide
 from bot.services.verification import CodeRejection, IssueRefusal
 
 ISSUE_REFUSALS = {
@@ -45,13 +45,14 @@ async def route(
     done = ALREADY_DONE.get(intent)
     if done and user is not None and (intent == "login" or user.real_name_verified):
         dispatcher.utter_message(response=done, masked_phone=user.masked_phone)
-        return events
+        return [*events, SlotSet(ROUTE_SLOT, NOTHING)]
     decision = decide(
         intent, logged_in=user is not None, verified=bool(user and user.real_name_verified)
     )
     if decision.resume:
         dispatcher.utter_message(response=DETOUR_NOTICE[decision.target])
-    return [*events, SlotSet("pending_intent", decision.resume), FollowupAction(decision.target)]
+    # Rules (data/core/rules.yml) run the target named by this categorical slot next.
+    return [*events, SlotSet("pending_intent", decision.resume), SlotSet(ROUTE_SLOT, decision.target)]
 
 
 class ActionRouteRequest(Action):
@@ -66,7 +67,7 @@ class ActionRouteRequest(Action):
         intent = latest_intent(tracker)
         if intent not in ROUTES:
             dispatcher.utter_message(response="utter_menu")
-            return []
+            return [SlotSet(ROUTE_SLOT, NOTHING)]
         # A 户号 named in this very message is the one the request is about; never an older one.
         fresh = [SlotSet("account_number", latest_entity(tracker, "account_number"))]
         return fresh + await route(dispatcher, tracker, intent)
@@ -87,7 +88,7 @@ class ActionResumeRequest(Action):
         user = await who_is_talking(tracker)
         if user is not None:
             await deliver_consent_notices(dispatcher, domain_user_id=user.user_id)
-        return [SlotSet("pending_intent", None)]
+        return [SlotSet("pending_intent", None), SlotSet(ROUTE_SLOT, NOTHING)]
 
 
 class ActionAfterLogin(ActionResumeRequest):

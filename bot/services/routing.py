@@ -22,6 +22,8 @@ class Route:
 
 
 NOT_ONLINE_YET = "utter_feature_unavailable"
+ROUTE_SLOT = "route_target"  # a categorical slot: rules run the named target next
+NOTHING = "nothing"  # the router answered itself; nothing else runs
 
 ROUTES: dict[str, Route] = {
     "login": Route("login_form", Gate.NONE),
@@ -61,3 +63,8 @@ def decide(intent: str, *, logged_in: bool, verified: bool) -> Decision:
     if route.gate is Gate.VERIFIED and not verified:
         return Decision("verify_identity_form", resume=intent)
     return Decision(route.target)
+
+
+def targets() -> list[str]:
+    """Every value the route slot can take (the domain's categorical values)."""
+    return sorted({route.target for route in ROUTES.values()} | {"login_form", "verify_identity_form", NOTHING})

@@ -64,7 +64,8 @@ def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     deadline = time.monotonic() + START_TIMEOUT_S
     while not any(READY_MARKER in line for line in output):
         if process.poll() is not None or time.monotonic() > deadline:
-            os.killpg(process.pid, signal.SIGKILL)
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
             pytest.fail("assistant did not start:\n" + "".join(output[-80:]))
         time.sleep(0.5)
     running = RunningAssistant(

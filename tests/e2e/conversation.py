@@ -48,3 +48,25 @@ def texts(replies: list[dict[str, Any]]) -> list[str]:
 
 def payloads(replies: list[dict[str, Any]]) -> list[str]:
     return [b["payload"] for r in replies for b in r.get("buttons") or []]
+
+
+def last_sms_code(database_url: str, phone: str) -> str:
+    """The code in the last SMS the demo gateway recorded for ``phone`` (what the user reads)."""
+    import re
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url, future=True)
+    with engine.connect() as connection:
+        body = connection.execute(
+            text("SELECT text FROM sms_messages WHERE phone = :p ORDER BY id DESC LIMIT 1"), {"p": phone}
+        ).scalar_one()
+    engine.dispose()
+    return re.search(r"(?<!\d)\d{6}(?!\d)", body).group(0)
+
+
+def log_in(chat: Conversation, database_url: str, phone: str) -> list[dict[str, Any]]:
+    """Answer the login form's two questions; returns the replies to the code."""
+    sent = texts(chat.say(phone))
+    assert any("验证码已发送" in t for t in sent), sent
+    return chat.say(last_sms_code(database_url, phone))
