@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -96,25 +97,47 @@ class ActionAskBindConfirmed(Action):
         return []
 
 
-class ActionBindAccount(Action):
-    """Submits the bind form: binds, or asks the certified owner's consent."""
+class ConfirmedAccountSubmission(Action, ABC):
+    """Submits a form that named an account and asked to confirm: acts only on a confirmed
+    answer from a logged-in user, and always clears the form's two slots."""
 
-    def name(self) -> str:
-        return "action_bind_account"
+    confirm_slot: str
+    declined_response: str
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @abstractmethod
+    async def submit(self, dispatcher: CollectingDispatcher, user_id: int, number: str) -> None:
+        """Carry out the confirmed request and tell the user the outcome."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         number = tracker.get_slot("account_number")
-        reset: list[EventType] = [SlotSet("account_number", None), SlotSet("bind_confirmed", None)]
+        reset: list[EventType] = [SlotSet("account_number", None), SlotSet(self.confirm_slot, None)]
         user = await who_is_talking(tracker)
         if user is None or not number:
             return reset
-        if tracker.get_slot("bind_confirmed") is not True:
-            dispatcher.utter_message(response="utter_bind_declined")
-            return reset
+        if tracker.get_slot(self.confirm_slot) is not True:
+            dispatcher.utter_message(response=self.declined_response, account_number=number)
+        else:
+            await self.submit(dispatcher, user.user_id, number)
+        return reset
+
+
+class ActionBindAccount(ConfirmedAccountSubmission):
+    """Binds, or asks the certified owner's consent."""
+
+    confirm_slot = "bind_confirmed"
+    declined_response = "utter_bind_declined"
+
+    def name(self) -> str:
+        return "action_bind_account"
+
+    async def submit(self, dispatcher: CollectingDispatcher, user_id: int, number: str) -> None:
         d = deps()
-        outcome = await call(bind, d.session_factory, d.clock, user_id=user.user_id, account_number=number)
+        outcome = await call(bind, d.session_factory, d.clock, user_id=user_id, account_number=number)
         if isinstance(outcome, Bound):
             response = "utter_bound_as_default" if outcome.is_default else "utter_bound"
             dispatcher.utter_message(response=response, account_number=outcome.account_number)
@@ -124,7 +147,6 @@ class ActionBindAccount(Action):
             dispatcher.utter_message(response=refusal, account_number=number)
         else:
             dispatcher.utter_message(response="utter_consent_requested")
-        return reset
 
 
 class ActionListAccounts(Action):
@@ -202,22 +224,15 @@ class ActionAskUnbindAccount(Action):
         return []
 
 
-class ActionUnbindAccount(Action):
+class ActionUnbindAccount(ConfirmedAccountSubmission):
+    confirm_slot = "unbind_confirmed"
+    declined_response = "utter_unbind_declined"
+
     def name(self) -> str:
         return "action_unbind_account"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        number = tracker.get_slot("account_number")
-        reset: list[EventType] = [SlotSet("account_number", None), SlotSet("unbind_confirmed", None)]
-        user = await who_is_talking(tracker)
-        if user is None or not number:
-            return reset
-        if tracker.get_slot("unbind_confirmed") is not True:
-            dispatcher.utter_message(response="utter_unbind_declined", account_number=number)
-            return reset
-        outcome = await call(unbind, deps().session_factory, user_id=user.user_id, account_number=number)
+    async def submit(self, dispatcher: CollectingDispatcher, user_id: int, number: str) -> None:
+        outcome = await call(unbind, deps().session_factory, user_id=user_id, account_number=number)
         if isinstance(outcome, NotBound):
             dispatcher.utter_message(response="utter_account_not_bound")
         elif outcome.new_default:
@@ -226,7 +241,6 @@ class ActionUnbindAccount(Action):
             )
         else:
             dispatcher.utter_message(response="utter_unbound", account_number=number)
-        return reset
 
 
 class ActionCertifyOwner(Action):

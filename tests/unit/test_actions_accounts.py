@@ -29,7 +29,7 @@ from bot.db.models import AccountBinding, BindingConsentRequest, ElectricityAcco
 from bot.db.session import SessionFactory
 from bot.services.accounts import Bound, bind, list_bound
 from bot.services.routing import ROUTE_SLOT
-from tests.unit.test_actions_login import (
+from tests.unit.action_harness import (
     CHANNEL,
     SENDER,
     log_in,

@@ -17,11 +17,12 @@ from sqlalchemy import select
 import actions
 from actions.dialogue import ActionCancel, ActionHandleNluFallback, ActionHumanHandoff
 from actions.tracker_views import TRANSCRIPT_LIMIT, transcript, user_intents_newest_first
-from bot.container import Services, services
+from bot.container import Services
 from bot.db.enums import HandoffStatus
 from bot.db.models import Handoff
 from bot.db.session import SessionFactory
 from bot.privacy import uninstall_log_redaction
+from tests.unit.action_harness import services_on
 from tests.unit.conftest import FIXED_NOW
 
 T0 = 1_795_000_000.0  # seconds since the epoch; any fixed instant will do
@@ -138,20 +139,10 @@ def test_an_understood_message_between_misses_asks_to_rephrase_again() -> None:
 
 
 @pytest.fixture
-def action_services(
-    migrated_database_url: str, session_factory: SessionFactory, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Services]:
+def action_services(migrated_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
     """The action server's own dependencies (bot.container), pointed at the test database."""
-    monkeypatch.setenv("DATABASE_URL", migrated_database_url)
-    monkeypatch.setenv("BOT_FIXED_NOW", FIXED_NOW.isoformat())
-    services.cache_clear()
-    try:
-        deps = services()
-        assert deps.settings.database_url == migrated_database_url
+    with services_on(migrated_database_url, monkeypatch) as deps:
         yield deps
-    finally:
-        services().session_factory.dispose()
-        services.cache_clear()
 
 
 def _stored(session_factory: SessionFactory) -> list[Handoff]:

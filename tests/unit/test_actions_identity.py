@@ -15,7 +15,7 @@ from bot.container import Services
 from bot.db.models import RealNameRecord
 from bot.db.session import SessionFactory
 from bot.services.routing import ROUTE_SLOT
-from tests.unit.test_actions_login import (
+from tests.unit.action_harness import (
     SENDER,
     T0,
     log_in,
