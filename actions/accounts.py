@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import call, deps, latest_entity, latest_intent, response_text, who_is_talking
 from actions.form_validation import RetryingFormValidation
+from bot.services.account_search import add_pending, search_accounts
 from bot.services.accounts import (
     AccountNumberRejected,
     AccountNumberRejection,
@@ -28,8 +29,10 @@ from bot.services.accounts import (
     set_default,
     unbind,
 )
+from bot.services.barcode import account_from_barcode_digits
 from bot.services.consent import DecisionRefused, decide_consent
 from bot.services.ownership import CertifyRefusal, CertifyRefused, certify_owner
+from bot.services.search_terms import SearchTerms, search_terms
 
 NUMBER_REJECTIONS = {
     AccountNumberRejection.EMPTY: "utter_account_number_wrong_length",
@@ -49,6 +52,32 @@ def _choose_buttons(numbers: list[str], intent: str = "inform") -> list[dict[str
     ]
 
 
+async def offer_search_results(dispatcher: CollectingDispatcher, user_id: int, terms: SearchTerms) -> None:
+    """Up to five matches, added to the user's pending list (待绑定列表), offered as buttons."""
+    d = deps()
+    found = await call(search_accounts, d.session_factory, holder_name=terms.holder_name, address=terms.address)
+    offered = []
+    for candidate in found:
+        preview = await call(
+            add_pending, d.session_factory, d.clock, user_id=user_id, account_number=candidate.account_number
+        )
+        if not isinstance(preview, BindRefused):
+            offered.append(candidate)
+    if not offered:
+        dispatcher.utter_message(response="utter_search_no_match")
+        return
+    dispatcher.utter_message(
+        response="utter_search_results",
+        buttons=[
+            {
+                "title": f"{c.account_number} {c.holder_masked} {c.address_partial}",
+                "payload": f"/inform{json.dumps({'account_number': c.account_number})}",
+            }
+            for c in offered
+        ],
+    )
+
+
 class ValidateBindAccountForm(RetryingFormValidation):
     def name(self) -> str:
         return "validate_bind_account_form"
@@ -56,12 +85,22 @@ class ValidateBindAccountForm(RetryingFormValidation):
     async def validate_account_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        number = parse_account_number(str(value or ""))
-        if isinstance(number, AccountNumberRejected):
-            return self.reject(dispatcher, tracker, "account_number", NUMBER_REJECTIONS[number.reason])
         user = await who_is_talking(tracker)
         if user is None:
             return {"account_number": None}
+        text = str(value or "")
+        terms = search_terms(
+            (tracker.latest_message or {}).get("text") or text,
+            person_name=latest_entity(tracker, "person_name"), address=latest_entity(tracker, "address"),
+        )
+        if terms is not None:  # 户名+地址: offer the matches instead of a 户号
+            await offer_search_results(dispatcher, user.user_id, terms)
+            return {"account_number": None}
+        number = parse_account_number(text)
+        if isinstance(number, AccountNumberRejected):
+            number = account_from_barcode_digits(text) or number  # the digits under a bill's barcode
+        if isinstance(number, AccountNumberRejected):
+            return self.reject(dispatcher, tracker, "account_number", NUMBER_REJECTIONS[number.reason])
         preview = await call(lookup_for_binding, deps().session_factory, user_id=user.user_id, account_number=number)
         if isinstance(preview, BindRefused):
             if preview.reason is BindRefusal.ALREADY_BOUND:

@@ -68,6 +68,10 @@ class ActionRouteRequest(Action):
         if intent not in ROUTES:
             dispatcher.utter_message(response="utter_menu")
             return [SlotSet(ROUTE_SLOT, NOTHING)]
+        active_form = tracker.active_loop.get("name")
+        if active_form and ROUTES[intent].target == active_form:
+            # The user is answering the form they are in ("确认绑定" inside the bind form): go on with it.
+            return [SlotSet(ROUTE_SLOT, active_form)]
         # A 户号 named in this very message is the one the request is about; never an older one.
         fresh = [SlotSet("account_number", latest_entity(tracker, "account_number"))]
         return fresh + await route(dispatcher, tracker, intent)

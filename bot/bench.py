@@ -19,7 +19,7 @@ import aiohttp
 from bot.chat_client import send
 from bot.settings import PROJECT_ROOT, Settings
 
-CONVERSATION = ("你好", "你能做什么", "阶梯电价怎么算", "我要交电费", "你说的那个东西咋整", "取消", "谢谢", "再见")
+CONVERSATION = ("你好", "你能做什么", "阶梯电价怎么算", "我要交电费", "？？？", "取消", "谢谢", "再见")
 
 
 def _free_port() -> int:

@@ -80,3 +80,25 @@ def test_bad_input_is_explained_and_the_form_keeps_going(assistant: RunningAssis
     assert response_text("utter_offer_continue_or_cancel") in texts(third)
     assert "/cancel" in payloads(third)
     assert texts(chat.say("取消")) == [response_text("utter_cancelled")]
+
+
+def test_search_by_holder_and_address_then_bind_from_the_pending_list(assistant: RunningAssistant) -> None:
+    chat = Conversation(assistant.rasa_url, "e2e-search")
+    chat.say("绑定户号")
+    registered = texts(log_in(chat, assistant.database_url, "13900000009"))
+    assert registered[0] == "该手机号尚未注册，已为您自动注册网上国网账号并登录（139****0009）。"
+    assert registered[1] == response_text("utter_ask_bind_account_form_account_number")
+
+    found = chat.say("户名王芳 地址杭州市上城区解放路58号")
+    assert texts(found)[0] == response_text("utter_search_results")
+    [choice] = [b for r in found for b in r.get("buttons") or [] if b["title"].startswith("3301000002")]
+    assert choice["title"] == "3301000002 王* 浙江省杭州市上城区解放路"
+    assert texts(chat.say(choice["payload"]))[0].startswith("查询到户号3301000002：户名 王*")
+    assert texts(chat.say("/affirm")) == ["绑定成功！户号3301000002已添加到您的账号，并设为默认户号。"]
+
+
+def test_the_digits_under_a_bills_barcode_work_as_a_huhao(assistant: RunningAssistant) -> None:
+    chat = Conversation(assistant.rasa_url, "e2e-barcode")
+    chat.say("绑定户号")
+    log_in(chat, assistant.database_url, "13900000008")
+    assert texts(chat.say("330100000520261001"))[0].startswith("查询到户号3301000005：户名 陈*")
