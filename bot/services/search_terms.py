@@ -4,7 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NAME = re.compile(r"(?:户名|户主|姓名|名字|名称)\s*(?:是|为|叫|[:：])?\s*([^\s,，;；。、]{2,30}?)(?=\s|[,，;；。、]|地址|住址|$)")
+_NAME = re.compile(
+    r"(?:户名|户主|姓名|名字|名称)\s*(?:是|为|叫|[:：])?\s*"
+    r"([^\s,，;；。、]{2,30}?)(?=\s|[,，;；。、]|地址|住址|$)"
+)
 _ADDRESS = re.compile(r"(?:地址|住址|住在|地点)\s*(?:是|为|在|[:：])?\s*([^\s,，;；。]{2,60})")
 
 
