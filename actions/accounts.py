@@ -32,6 +32,7 @@ from bot.services.accounts import (
 from bot.services.barcode import account_from_barcode_digits
 from bot.services.consent import DecisionRefused, decide_consent
 from bot.services.ownership import CertifyRefusal, CertifyRefused, certify_owner
+from bot.services.regions import region_code_named
 from bot.services.search_terms import SearchTerms, search_terms
 
 NUMBER_REJECTIONS = {
@@ -101,7 +102,11 @@ class ValidateBindAccountForm(RetryingFormValidation):
             number = account_from_barcode_digits(text) or number  # the digits under a bill's barcode
         if isinstance(number, AccountNumberRejected):
             return self.reject(dispatcher, tracker, "account_number", NUMBER_REJECTIONS[number.reason])
-        preview = await call(lookup_for_binding, deps().session_factory, user_id=user.user_id, account_number=number)
+        region_code = await call(region_code_named, deps().session_factory, tracker.get_slot("region"))
+        preview = await call(
+            lookup_for_binding, deps().session_factory,
+            user_id=user.user_id, account_number=number, region_code=region_code,
+        )
         if isinstance(preview, BindRefused):
             if preview.reason is BindRefusal.ALREADY_BOUND:
                 dispatcher.utter_message(response="utter_account_already_bound", account_number=number)
@@ -154,7 +159,7 @@ class ConfirmedAccountSubmission(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         number = tracker.get_slot("account_number")
-        reset: list[EventType] = [SlotSet("account_number", None), SlotSet(self.confirm_slot, None)]
+        reset: list[EventType] = [SlotSet(s, None) for s in ("account_number", "region", self.confirm_slot)]
         user = await who_is_talking(tracker)
         if user is None or not number:
             return reset

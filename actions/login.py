@@ -72,8 +72,8 @@ class ActionRouteRequest(Action):
         if active_form and ROUTES[intent].target == active_form:
             # The user is answering the form they are in ("确认绑定" inside the bind form): go on with it.
             return [SlotSet(ROUTE_SLOT, active_form)]
-        # A 户号 named in this very message is the one the request is about; never an older one.
-        fresh = [SlotSet("account_number", latest_entity(tracker, "account_number"))]
+        # A 户号 (and region) named in this very message is what the request is about; never older ones.
+        fresh = [SlotSet(slot, latest_entity(tracker, slot)) for slot in ("account_number", "region")]
         return fresh + await route(dispatcher, tracker, intent)
 
 

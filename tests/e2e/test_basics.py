@@ -81,3 +81,8 @@ def test_conversation_is_kept_in_the_sql_tracker_store(assistant: RunningAssista
             text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": "e2e-tracker"}
         ).scalar_one()
     assert stored >= 2
+
+
+def test_an_empty_message_is_answered_not_dropped(assistant: RunningAssistant) -> None:
+    chat = Conversation(assistant.rasa_url, "e2e-empty")
+    assert texts(chat.say("")) == [response_text("utter_ask_rephrase")]

@@ -102,3 +102,11 @@ def test_the_digits_under_a_bills_barcode_work_as_a_huhao(assistant: RunningAssi
     chat.say("绑定户号")
     log_in(chat, assistant.database_url, "13900000008")
     assert texts(chat.say("330100000520261001"))[0].startswith("查询到户号3301000005：户名 陈*")
+
+
+def test_a_region_that_does_not_contain_the_account_reveals_nothing(assistant: RunningAssistant) -> None:
+    chat = Conversation(assistant.rasa_url, "e2e-region")
+    chat.say("绑定北京的户号3301000002")
+    after_login = texts(log_in(chat, assistant.database_url, "13900000007"))
+    assert after_login[1:] == [
+        response_text("utter_account_not_found"), response_text("utter_ask_bind_account_form_account_number")]

@@ -177,7 +177,7 @@ def test_the_confirmation_without_a_login_shows_nothing_of_the_account(action_de
 
 # --- binding ---------------------------------------------------------------------------
 
-RESET_BIND = [SlotSet("account_number", None), SlotSet("bind_confirmed", None)]
+RESET_BIND = [SlotSet("account_number", None), SlotSet("region", None), SlotSet("bind_confirmed", None)]
 
 
 def _submit_bind(number: str, confirmed: bool | None, sender: str = SENDER) -> Any:
@@ -333,7 +333,7 @@ def _submit_unbind(number: str, confirmed: bool | None) -> Any:
     return make_tracker(intent="affirm", slots={"account_number": number, "unbind_confirmed": confirmed})
 
 
-RESET_UNBIND = [SlotSet("account_number", None), SlotSet("unbind_confirmed", None)]
+RESET_UNBIND = [SlotSet("account_number", None), SlotSet("region", None), SlotSet("unbind_confirmed", None)]
 
 
 def test_declining_keeps_the_account(action_deps: Services, two_accounts: int) -> None:
@@ -546,3 +546,17 @@ def test_the_chat_channel_is_part_of_who_decides(action_deps: Services, consent_
     messages, _ = run(ActionDecideConsent(), tracker)
     assert responses(messages) == ["utter_consent_not_found"]
     assert CHANNEL != "rest"
+
+
+@pytest.mark.parametrize(("region", "found"), [("杭州", True), ("上城区", True), ("北京", False), ("西湖区", False)])
+def test_a_region_named_with_the_number_must_contain_the_account(
+    action_deps: Services, region: str, found: bool
+) -> None:
+    log_in(action_deps, "13800000002")
+    tracker = make_tracker(text="3301000002", slots={"requested_slot": "account_number", "region": region})
+    messages, result = validate(ValidateBindAccountForm(), "account_number", "3301000002", tracker)
+    if found:
+        assert result["account_number"] == "3301000002"
+    else:  # exactly what an unknown number gets: nothing is revealed about the account
+        assert responses(messages) == ["utter_account_not_found"]
+        assert result["account_number"] is None
