@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import call, deps, who_is_talking
 from actions.form_validation import RetryingFormValidation
-from actions.login import ActionResumeRequest
+from actions.login import resume_request
 from bot.privacy import mask_id_number, mask_name
 from bot.services.identity import (
     IdentityRejected,
@@ -101,7 +101,7 @@ class ActionAskIdentityConfirmed(Action):
         return []
 
 
-class ActionAfterVerification(ActionResumeRequest):
+class ActionAfterVerification(Action):
     def name(self) -> str:
         return "action_after_verification"
 
@@ -109,4 +109,4 @@ class ActionAfterVerification(ActionResumeRequest):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         clear: list[EventType] = [SlotSet(slot, None) for slot in FORM_SLOTS]
-        return clear + await super().run(dispatcher, tracker, domain)
+        return clear + await resume_request(dispatcher, tracker)

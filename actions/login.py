@@ -39,20 +39,19 @@ async def route(
 ) -> list[EventType]:
     """Send ``intent`` to its flow, through login or verification first when it needs them."""
     user = await who_is_talking(tracker)
-    events: list[EventType] = []
     if user is not None:
-        events += await deliver_consent_notices(dispatcher, domain_user_id=user.user_id)
+        await deliver_consent_notices(dispatcher, user_id=user.user_id)
     done = ALREADY_DONE.get(intent)
     if done and user is not None and (intent == "login" or user.real_name_verified):
         dispatcher.utter_message(response=done, masked_phone=user.masked_phone)
-        return [*events, SlotSet(ROUTE_SLOT, NOTHING)]
+        return [SlotSet(ROUTE_SLOT, NOTHING)]
     decision = decide(
         intent, logged_in=user is not None, verified=bool(user and user.real_name_verified)
     )
     if decision.resume:
         dispatcher.utter_message(response=DETOUR_NOTICE[decision.target])
     # Rules (data/core/rules.yml) run the target named by this categorical slot next.
-    return [*events, SlotSet("pending_intent", decision.resume), SlotSet(ROUTE_SLOT, decision.target)]
+    return [SlotSet("pending_intent", decision.resume), SlotSet(ROUTE_SLOT, decision.target)]
 
 
 class ActionRouteRequest(Action):
@@ -77,25 +76,22 @@ class ActionRouteRequest(Action):
         return fresh + await route(dispatcher, tracker, intent)
 
 
-class ActionResumeRequest(Action):
-    """After a login or verification detour: continue with what the user asked for."""
-
-    def name(self) -> str:
-        return "action_resume_request"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        pending = tracker.get_slot("pending_intent")
-        if pending in ROUTES:
-            return [SlotSet("pending_intent", None), *await route(dispatcher, tracker, pending)]
-        user = await who_is_talking(tracker)
-        if user is not None:
-            await deliver_consent_notices(dispatcher, domain_user_id=user.user_id)
-        return [SlotSet("pending_intent", None), SlotSet(ROUTE_SLOT, NOTHING)]
+async def resume_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """After a login or verification detour: continue with what the user asked for, if anything."""
+    pending = tracker.get_slot("pending_intent")
+    if pending in ROUTES:
+        return [SlotSet("pending_intent", None), *await route(dispatcher, tracker, pending)]
+    await deliver_notices_to_whoever_is_talking(dispatcher, tracker)
+    return [SlotSet("pending_intent", None), SlotSet(ROUTE_SLOT, NOTHING)]
 
 
-class ActionAfterLogin(ActionResumeRequest):
+async def deliver_notices_to_whoever_is_talking(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    user = await who_is_talking(tracker)
+    if user is not None:
+        await deliver_consent_notices(dispatcher, user_id=user.user_id)
+
+
+class ActionAfterLogin(Action):
     def name(self) -> str:
         return "action_after_login"
 
@@ -103,7 +99,7 @@ class ActionAfterLogin(ActionResumeRequest):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         clear = [SlotSet("phone_number", None), SlotSet("verification_code", None)]
-        return clear + await super().run(dispatcher, tracker, domain)
+        return clear + await resume_request(dispatcher, tracker)
 
 
 class ActionLogout(Action):
@@ -171,7 +167,5 @@ class ActionDeliverNotices(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        user = await who_is_talking(tracker)
-        if user is not None:
-            await deliver_consent_notices(dispatcher, domain_user_id=user.user_id)
+        await deliver_notices_to_whoever_is_talking(dispatcher, tracker)
         return []
