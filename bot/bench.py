@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import statistics
 import tempfile
 import time
@@ -20,12 +19,6 @@ from bot.chat_client import send
 from bot.settings import PROJECT_ROOT, Settings
 
 CONVERSATION = ("你好", "你能做什么", "阶梯电价怎么算", "我要交电费", "？？？", "取消", "谢谢", "再见")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _rss_mib(pid: int) -> float:
@@ -58,13 +51,13 @@ async def _replay(url: str, rounds: int) -> list[float]:
 def run_benchmark(model: Path, rounds: int = 20) -> dict[str, object]:
     from bot.cli import CliContext, seed_if_absent
     from bot.clock import clock_from_env
-    from bot.launcher import Servers
+    from bot.launcher import Servers, free_port
 
     with tempfile.TemporaryDirectory() as workdir:
         settings = replace(
             Settings.from_env(),
             database_url=f"sqlite:///{workdir}/app.db", tracker_store_url=f"sqlite:///{workdir}/tracker.db",
-            rasa_port=_free_port(), action_port=_free_port(),
+            rasa_port=free_port(), action_port=free_port(),
         )
         context = CliContext(settings, clock_from_env())
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -68,14 +70,13 @@ class Servers:
             ],
         }
         for name, command in commands.items():
-            output = None
-            if log_dir is not None:
-                log_dir.mkdir(parents=True, exist_ok=True)
-                output = open(log_dir / f"{name.replace(' ', '_')}.log", "ab")  # noqa: SIM115
-            self.processes[name] = subprocess.Popen(
-                command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None,
-                start_new_session=True,
-            )
+            if log_dir is None:
+                self.processes[name] = _spawn(command, env)
+                continue
+            log_dir.mkdir(parents=True, exist_ok=True)
+            # The child keeps its own copy of the file descriptor; ours is closed right away.
+            with open(log_dir / f"{name.replace(' ', '_')}.log", "ab") as output:
+                self.processes[name] = _spawn(command, env, output)
 
     def wait_until_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
         checks = {
@@ -115,6 +116,20 @@ class Servers:
             if process.poll() is not None:
                 return name
         return None
+
+
+def _spawn(command: list[str], env: dict[str, str], output: IO[bytes] | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None,
+        start_new_session=True,
+    )
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def _answers(url: str) -> bool:

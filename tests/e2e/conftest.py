@@ -14,17 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.launcher import free_port
 from bot.settings import PROJECT_ROOT
 from tests.conftest import FIXED_NOW
 
 READY_MARKER = "助手已就绪"
 START_TIMEOUT_S = 300
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from functools import lru_cache
 from typing import Any
 from urllib.request import urlopen
 
 import aiohttp
 import yaml
+from sqlalchemy import create_engine, text
 
 from bot.chat_client import send
 from bot.settings import PROJECT_ROOT
@@ -52,10 +54,6 @@ def payloads(replies: list[dict[str, Any]]) -> list[str]:
 
 def last_sms_code(database_url: str, phone: str) -> str:
     """The code in the last SMS the demo gateway recorded for ``phone`` (what the user reads)."""
-    import re
-
-    from sqlalchemy import create_engine, text
-
     engine = create_engine(database_url, future=True)
     with engine.connect() as connection:
         body = connection.execute(
