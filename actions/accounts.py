@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,7 +13,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import call, deps, latest_entity, latest_intent, response_text, who_is_talking
 from actions.form_validation import RetryingFormValidation
-from bot.services.account_search import add_pending, search_accounts
+from actions.uploads import FILE_INTENT, account_on_photo, photo_problem_response
+from bot.services.account_preview import AccountPreview
+from bot.services.account_search import add_pending, pending, search_accounts
 from bot.services.accounts import (
     AccountNumberRejected,
     AccountNumberRejection,
@@ -67,16 +70,18 @@ async def offer_search_results(dispatcher: CollectingDispatcher, user_id: int, t
     if not offered:
         dispatcher.utter_message(response="utter_search_no_match")
         return
-    dispatcher.utter_message(
-        response="utter_search_results",
-        buttons=[
-            {
-                "title": f"{c.account_number} {c.holder_masked} {c.address_partial}",
-                "payload": f"/inform{json.dumps({'account_number': c.account_number})}",
-            }
-            for c in offered
-        ],
-    )
+    dispatcher.utter_message(response="utter_search_results", buttons=_account_buttons(offered, "inform"))
+
+
+def _account_buttons(accounts: Sequence[AccountPreview], intent: str) -> list[dict[str, str]]:
+    """One button per account (number, masked holder, partial address) sending ``intent`` with it."""
+    return [
+        {
+            "title": f"{a.account_number} {a.holder_masked} {a.address_partial}",
+            "payload": f"/{intent}{json.dumps({'account_number': a.account_number})}",
+        }
+        for a in accounts
+    ]
 
 
 class ValidateBindAccountForm(RetryingFormValidation):
@@ -89,6 +94,11 @@ class ValidateBindAccountForm(RetryingFormValidation):
         user = await who_is_talking(tracker)
         if user is None:
             return {"account_number": None}
+        if latest_intent(tracker) == FILE_INTENT:  # a photo of the bill's barcode or QR code
+            photo = await account_on_photo(tracker)
+            if not isinstance(photo, str):
+                return self.reject(dispatcher, tracker, "account_number", photo_problem_response(photo))
+            return await self._accept_if_bindable(dispatcher, tracker, user.user_id, photo)
         text = str(value or "")
         terms = search_terms(
             (tracker.latest_message or {}).get("text") or text,
@@ -102,10 +112,15 @@ class ValidateBindAccountForm(RetryingFormValidation):
             number = account_from_barcode_digits(text) or number  # the digits under a bill's barcode
         if isinstance(number, AccountNumberRejected):
             return self.reject(dispatcher, tracker, "account_number", NUMBER_REJECTIONS[number.reason])
+        return await self._accept_if_bindable(dispatcher, tracker, user.user_id, number)
+
+    async def _accept_if_bindable(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, user_id: int, number: str
+    ) -> dict[str, Any]:
         region_code = await call(region_code_named, deps().session_factory, tracker.get_slot("region"))
         preview = await call(
             lookup_for_binding, deps().session_factory,
-            user_id=user.user_id, account_number=number, region_code=region_code,
+            user_id=user_id, account_number=number, region_code=region_code,
         )
         if isinstance(preview, BindRefused):
             if preview.reason is BindRefusal.ALREADY_BOUND:
@@ -191,6 +206,16 @@ class ActionBindAccount(ConfirmedAccountSubmission):
             dispatcher.utter_message(response=refusal, account_number=number)
         else:
             dispatcher.utter_message(response="utter_consent_requested")
+        await offer_rest_of_pending_list(dispatcher, user_id)
+
+
+async def offer_rest_of_pending_list(dispatcher: CollectingDispatcher, user_id: int) -> None:
+    """Several matches can be bound one after another: offer what is left on the 待绑定列表."""
+    left = await call(pending, deps().session_factory, user_id)
+    if left:
+        dispatcher.utter_message(
+            response="utter_pending_remaining", count=len(left), buttons=_account_buttons(left, "bind_account")
+        )
 
 
 class ActionListAccounts(Action):

@@ -41,6 +41,17 @@ def latest_entity(tracker: Tracker, entity: str) -> str | None:
     return next(tracker.get_latest_entity_values(entity), None)
 
 
+# The words of the request being served ("上个月电费多少"), kept through a login detour:
+# queries read the month or year from them.
+REQUEST_TEXT_SLOT = "request_text"
+
+
+def request_text(tracker: Tracker) -> str | None:
+    """The latest message's text; for a button payload (``/query_bill{"time": "上个月"}``) its ``time``."""
+    text = str((tracker.latest_message or {}).get("text") or "")
+    return latest_entity(tracker, "time") if text.startswith("/") else text or None
+
+
 def response_text(domain: dict[str, Any], name: str, **values: Any) -> str:
     """A response's text from the domain, filled in; for replies assembled from several lines."""
     return domain["responses"][name][0]["text"].format(**values)

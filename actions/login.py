@@ -8,9 +8,19 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import call, chat_identity, deps, latest_entity, latest_intent, who_is_talking
+from actions.common import (
+    REQUEST_TEXT_SLOT,
+    call,
+    chat_identity,
+    deps,
+    latest_entity,
+    latest_intent,
+    request_text,
+    who_is_talking,
+)
 from actions.consent_notices import deliver_consent_notices
 from actions.form_validation import RetryingFormValidation
+from actions.uploads import FILE_INTENT, account_on_photo, explain_photo_problem
 from bot.privacy import mask_phone
 from bot.services.login import LoggedIn, LoginRefused, complete_login, logout, start_login
 from bot.services.routing import NOTHING, ROUTE_SLOT, ROUTES, decide
@@ -64,6 +74,8 @@ class ActionRouteRequest(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intent = latest_intent(tracker)
+        if intent == FILE_INTENT:
+            return await self._route_photo(dispatcher, tracker)
         if intent not in ROUTES:
             dispatcher.utter_message(response="utter_menu")
             return [SlotSet(ROUTE_SLOT, NOTHING)]
@@ -73,7 +85,19 @@ class ActionRouteRequest(Action):
             return [SlotSet(ROUTE_SLOT, active_form)]
         # A 户号 (and region) named in this very message is what the request is about; never older ones.
         fresh = [SlotSet(slot, latest_entity(tracker, slot)) for slot in ("account_number", "region")]
+        fresh.append(SlotSet(REQUEST_TEXT_SLOT, request_text(tracker)))
         return fresh + await route(dispatcher, tracker, intent)
+
+    @staticmethod
+    async def _route_photo(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        """A file sent outside any form is read as a bill photo: bind the 户号 on it."""
+        photo = await account_on_photo(tracker)
+        if not isinstance(photo, str):
+            explain_photo_problem(dispatcher, photo)
+            return [SlotSet(ROUTE_SLOT, NOTHING)]
+        dispatcher.utter_message(response="utter_barcode_read", account_number=photo)
+        fresh = [SlotSet("account_number", photo), SlotSet("region", None), SlotSet(REQUEST_TEXT_SLOT, None)]
+        return fresh + await route(dispatcher, tracker, "bind_account")
 
 
 async def resume_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

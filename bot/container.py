@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.billing.tariff import TariffBook
 from bot.clock import Clock, clock_from_env
 from bot.db.session import SessionFactory
 from bot.services.sms import SmsGateway, gateway_from_settings
@@ -20,6 +21,7 @@ class Services:
     clock: Clock
     session_factory: SessionFactory
     sms_gateway: SmsGateway
+    tariffs: TariffBook
 
 
 @lru_cache(maxsize=1)
@@ -32,4 +34,5 @@ def services() -> Services:
         clock=clock,
         session_factory=session_factory,
         sms_gateway=gateway_from_settings(settings, session_factory, clock),
+        tariffs=TariffBook.load(settings.tariff_dir),
     )

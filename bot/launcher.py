@@ -34,6 +34,8 @@ def server_environment(settings: Settings, base: dict[str, str] | None = None) -
         ACTION_ENDPOINT_URL=settings.action_endpoint_url,
         DATABASE_URL=settings.database_url,
         TRACKER_STORE_URL=settings.tracker_store_url,
+        FILES_DIR=str(settings.files_dir),
+        PUBLIC_URL=settings.public_url,
         SANIC_HOST=settings.action_host,
         PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
     )

@@ -1,4 +1,4 @@
-"""CLI handlers that run the assistant: ``train``, ``run`` and ``chat``."""
+"""CLI handlers that run the assistant: ``train``, ``run``, ``chat``, ``bench`` and ``route-rules``."""
 from __future__ import annotations
 
 import argparse
@@ -57,3 +57,16 @@ def bench(args: argparse.Namespace, _context: CliContext) -> int:
 
 
 register(Command("bench", "measure REST latency and server memory on loopback", configure_bench, bench))
+
+
+def route_rules(_args: argparse.Namespace, context: CliContext) -> int:
+    from bot.route_rules import RULES_FILE, rewrite_rules_file
+    from bot.settings import PROJECT_ROOT
+
+    changed = rewrite_rules_file()
+    context.print(f"{RULES_FILE.relative_to(PROJECT_ROOT)} {'updated' if changed else 'already up to date'}")
+    return 0
+
+
+register(Command("route-rules", "regenerate the router's rules in data/core/rules.yml from the routing table",
+                 no_arguments, route_rules))

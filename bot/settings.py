@@ -11,6 +11,8 @@
 | ACTION_ENDPOINT_URL | http://ACTION_HOST:ACTION_PORT/webhook | where Rasa calls actions |
 | SMS_GATEWAY | demo | ``demo`` records messages in the database instead of sending them |
 | IDENTITY_REGISTRY | demo | real-name checks; ``demo`` uses the ``citizen_registry`` table |
+| FILES_DIR | <project>/var/files | uploads (bill photos, certificates) and generated charts/PDFs |
+| PUBLIC_URL | http://RASA_HOST:RASA_PORT | how users' devices reach the Rasa server (links to charts/PDFs) |
 | BOT_FIXED_NOW | (unset: wall clock) | pins "now", e.g. 2026-11-23 |
 """
 from __future__ import annotations
@@ -42,10 +44,17 @@ class Settings:
     identity_registry: str = "demo"
     tariff_dir: Path = PROJECT_ROOT / "data" / "tariffs"
     action_endpoint: str | None = None  # ACTION_ENDPOINT_URL; None derives it from host and port
+    files_dir: Path = PROJECT_ROOT / "var" / "files"
+    public: str | None = None  # PUBLIC_URL; None derives it from the Rasa server's host and port
 
     @property
     def action_endpoint_url(self) -> str:
         return self.action_endpoint or f"http://{self.action_host}:{self.action_port}/webhook"
+
+    @property
+    def public_url(self) -> str:
+        """Base of links sent to users (charts, PDFs), without a trailing slash."""
+        return (self.public or f"http://{self.rasa_host}:{self.rasa_port}").rstrip("/")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -64,4 +73,6 @@ class Settings:
             identity_registry=env.get("IDENTITY_REGISTRY") or defaults.identity_registry,
             tariff_dir=Path(env.get("TARIFF_DIR") or defaults.tariff_dir),
             action_endpoint=env.get("ACTION_ENDPOINT_URL") or None,
+            files_dir=Path(env.get("FILES_DIR") or defaults.files_dir),
+            public=env.get("PUBLIC_URL") or None,
         )

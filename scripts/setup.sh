@@ -3,6 +3,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${VENV:-.venv}
+# A CJK font for the usage charts (matplotlib) and invoice PDFs (fpdf2): Debian's fonts-wqy-microhei
+# (TrueType, ~5 MB; bot/reports/fonts.py looks for it). Skipped when present or when CJK_FONT_PATH names a file.
+install_cjk_font() {
+  local package=fonts-wqy-microhei font=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc sudo=""
+  if [ -f "$font" ] || { [ -n "${CJK_FONT_PATH:-}" ] && [ -f "$CJK_FONT_PATH" ]; }; then return 0; fi
+  echo "==> Installing a CJK font for charts and PDFs ($package)…"
+  if ! command -v apt-get >/dev/null; then
+    echo "No apt-get here: install a CJK TrueType font and set CJK_FONT_PATH to its file." >&2
+    return 1
+  fi
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  # A fresh machine has no package lists yet: update once, only when the install needs it.
+  $sudo apt-get install -y -qq --no-install-recommends "$package" >/dev/null 2>&1 \
+    || { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends "$package" >/dev/null; } \
+    || { echo "Could not install $package (apt-get, as root or with sudo); install it or set CJK_FONT_PATH, then retry." >&2; return 1; }
+  [ -f "$font" ] || { echo "$package is installed but $font is missing." >&2; return 1; }
+}
+install_cjk_font
 python=$(scripts/find_python310.sh)
 echo "==> Python 3.10: $python"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then

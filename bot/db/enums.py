@@ -75,3 +75,8 @@ class HandoffStatus(StrEnum):
     WAITING = "waiting"
     ACCEPTED = "accepted"
     CLOSED = "closed"
+
+
+class InvoiceKind(StrEnum):
+    VAT = "vat"  # 电子发票（增值税普通发票）
+    RECEIPT = "receipt"  # 电费缴费凭证

@@ -35,6 +35,7 @@ from bot.db.enums import (
     HalfDay,
     HandoffStatus,
     HolderKind,
+    InvoiceKind,
     PaymentStatus,
     WorkOrderKind,
     WorkOrderStatus,
@@ -404,13 +405,19 @@ class Attachment(Base):
     before the work order it belongs to exists, hence the nullable link and uploader."""
 
     __tablename__ = "attachments"
-    __table_args__ = (CheckConstraint("size_bytes >= 0", name="size_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("size_bytes >= 0", name="size_not_negative"),
+        Index("ix_attachments_channel_sender_id", "channel", "sender_id"),
+    )
 
     id: Mapped[int] = Column(Integer, primary_key=True)
     work_order_id: Mapped[int | None] = Column(
         Integer, ForeignKey("work_orders.id", ondelete="SET NULL"), nullable=True, index=True
     )
     user_id: Mapped[int | None] = _user_fk(nullable=True)
+    # The chat that uploaded it: only that chat may use it (a chat can upload before logging in).
+    channel: Mapped[str | None] = Column(String(32), nullable=True)
+    sender_id: Mapped[str | None] = Column(String(128), nullable=True)
     kind: Mapped[str] = Column(String(32), nullable=False)
     filename: Mapped[str] = Column(String(255), nullable=False)
     content_type: Mapped[str] = Column(String(127), nullable=False)
@@ -498,3 +505,22 @@ class Handoff(Base):
         str_enum(HandoffStatus, "handoff_status"), nullable=False
     )
     created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+
+class Invoice(Base):
+    """An e-invoice or receipt issued for a paid bill: one per bill and kind, so asking
+    again returns the same number."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (UniqueConstraint("bill_id", "kind"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    bill_id: Mapped[int] = Column(
+        Integer, ForeignKey("monthly_bills.id", ondelete="CASCADE"), nullable=False
+    )
+    kind: Mapped[InvoiceKind] = Column(str_enum(InvoiceKind, "invoice_kind"), nullable=False)
+    number: Mapped[str | None] = Column(String(20), nullable=True, unique=True)
+    issued_on: Mapped[date] = Column(Date, nullable=False)
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+    bill: Mapped[MonthlyBill] = relationship("MonthlyBill")

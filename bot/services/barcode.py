@@ -13,12 +13,15 @@ import logging
 import re
 import unicodedata
 import warnings
+from pathlib import Path
 
 import zxingcpp
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from bot.db.models import ACCOUNT_NUMBER_LENGTH
+from bot.db.session import SessionFactory
 from bot.services.accounts import AccountNumberRejected, parse_account_number
+from bot.services.attachments import UploadProblem, read_upload
 
 log = logging.getLogger(__name__)
 
@@ -85,3 +88,16 @@ def _open_image(data: bytes) -> Image.Image | None:
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError,
             Image.DecompressionBombWarning):
         return None
+
+
+def account_from_upload(
+    session_factory: SessionFactory, files_dir: Path, *, attachment_id: object, channel: str, sender_id: str
+) -> str | UploadProblem | None:
+    """The 户号 on a bill photo this chat uploaded; the upload's problem if it cannot be
+    read; None when it is readable but carries no account barcode (or is a PDF)."""
+    upload = read_upload(
+        session_factory, files_dir, attachment_id=attachment_id, channel=channel, sender_id=sender_id
+    )
+    if isinstance(upload, UploadProblem):
+        return upload
+    return decode_account_from_image(upload.data) if upload.is_image else None

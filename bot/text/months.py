@@ -169,3 +169,24 @@ def resolve_months(text: str, today: date) -> MonthQuery | MonthRejected:
         return _single(year, _number(match["month"]), today)
 
     return MonthRejected(RejectReason.NOT_UNDERSTOOD)
+
+
+_YEAR_ONLY_RE = re.compile(
+    rf"(?P<year>(?<!\d)\d{{4}}|[{_CN_DIGIT}]{{4}}|今|去|大前|前)年(?:度|全年|一整年|整年)?"
+    rf"(?!\d|[{_CN_NUM}]{{1,3}}月|\d{{1,2}}月)"
+)
+
+
+def resolve_year(text: str, today: date) -> int | MonthRejected | None:
+    """A whole year named without a month ("今年", "去年全年", "2025年度"): the year, a
+    rejection for a future year, or None when no such year is named."""
+    normalized = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    match = _YEAR_ONLY_RE.search(normalized)
+    if match is None:
+        return None
+    year = _year(match["year"], today)
+    if year is None:
+        return MonthRejected(RejectReason.NOT_UNDERSTOOD)
+    if year > today.year:
+        return MonthRejected(RejectReason.FUTURE)
+    return year

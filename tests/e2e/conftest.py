@@ -17,6 +17,7 @@ import pytest
 from bot.launcher import free_port
 from bot.settings import PROJECT_ROOT
 from tests.conftest import FIXED_NOW
+from tests.e2e.conversation import Conversation, log_in
 
 READY_MARKER = "助手已就绪"
 START_TIMEOUT_S = 300
@@ -46,7 +47,7 @@ def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     env.update(
         DATABASE_URL=os.environ.get("E2E_DATABASE_URL") or f"sqlite:///{workdir / 'app.db'}",
         TRACKER_STORE_URL=f"sqlite:///{workdir / 'tracker.db'}",
-        RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
+        RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port), FILES_DIR=str(workdir / "files"),
         BOT_FIXED_NOW=FIXED_NOW,
     )
     env.pop("ACTION_ENDPOINT_URL", None)
@@ -79,3 +80,13 @@ def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     for port in (rasa_port, action_port):
         with socket.socket() as s:
             assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open after Ctrl-C"
+
+
+@pytest.fixture(scope="session")
+def zhang_wei(assistant: RunningAssistant) -> Conversation:
+    """Demo user 13800000001 (张伟, holder of 3301000001), logged in once for the session:
+    a phone gets one SMS code per 60 s, and the e2e clock stands still."""
+    chat = Conversation(assistant.rasa_url, "e2e-zhangwei")
+    chat.say("登录")
+    log_in(chat, assistant.database_url, "13800000001")
+    return chat

@@ -39,6 +39,20 @@ class Conversation:
 
         return asyncio.run(_send())
 
+    def send_file(self, data: bytes, filename: str) -> list[dict[str, Any]]:
+        """Send a file the way a client app with file support would: the REST channel's upload."""
+
+        async def _upload() -> list[dict[str, Any]]:
+            form = aiohttp.FormData()
+            form.add_field("sender", self.sender)
+            form.add_field("file", data, filename=filename, content_type="application/octet-stream")
+            url = f"{self.rasa_url}/webhooks/rest/upload"
+            async with aiohttp.ClientSession() as session, session.post(url, data=form) as reply:
+                assert reply.status == 200, await reply.text()
+                return await reply.json()
+
+        return asyncio.run(_upload())
+
     def tracker(self) -> dict[str, Any]:
         with urlopen(f"{self.rasa_url}/conversations/{self.sender}/tracker") as reply:  # noqa: S310
             return json.load(reply)

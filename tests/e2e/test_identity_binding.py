@@ -1,8 +1,12 @@
 """Login by SMS code, binding, owner consent and the real-name detour, over REST against real servers."""
 from __future__ import annotations
 
+import asyncio
 import json
 
+import aiohttp
+
+from tests.bill_photos import bill_photo
 from tests.e2e.conftest import RunningAssistant
 from tests.e2e.conversation import Conversation, log_in, payloads, response_text, texts
 
@@ -23,10 +27,10 @@ def test_lina_logs_in_binds_by_number_and_lists(assistant: RunningAssistant) -> 
     assert listing == ["您已绑定的户号：\n3301000002｜王*｜浙江省杭州市上城区解放路（默认）"]
 
 
-def test_binding_an_owner_certified_account_needs_the_owners_consent(assistant: RunningAssistant) -> None:
-    requester = Conversation(assistant.rasa_url, "e2e-zhangwei")
-    requester.say("登录")
-    log_in(requester, assistant.database_url, "13800000001")
+def test_binding_an_owner_certified_account_needs_the_owners_consent(
+    assistant: RunningAssistant, zhang_wei: Conversation
+) -> None:
+    requester = zhang_wei
     requester.say("绑定户号")
     preview = requester.say("3301000003")
     assert texts(preview)[0].startswith("查询到户号3301000003：户名 赵*")
@@ -110,3 +114,30 @@ def test_a_region_that_does_not_contain_the_account_reveals_nothing(assistant: R
     after_login = texts(log_in(chat, assistant.database_url, "13900000007"))
     assert after_login[1:] == [
         response_text("utter_account_not_found"), response_text("utter_ask_bind_account_form_account_number")]
+
+
+def test_a_photo_of_the_bills_qr_code_binds_the_account_on_it(assistant: RunningAssistant) -> None:
+    chat = Conversation(assistant.rasa_url, "e2e-photo")
+    # A file that is not a picture is refused by its content, whatever its name says.
+    assert texts(chat.send_file(b"just text", "bill.jpg")) == [response_text("utter_upload_wrong_type")]
+
+    photo = bill_photo("3301000004202610", "JPEG")
+    first = texts(chat.send_file(photo, "IMG_0001.jpg"))
+    assert first == [
+        "已从图片中识别到户号3301000004。", response_text("utter_login_required"),
+        response_text("utter_ask_login_form_phone_number"),
+    ]
+    after_login = texts(log_in(chat, assistant.database_url, "13900000006"))
+    assert after_login[1].startswith("查询到户号3301000004：户名 刘*，地址 浙江省杭州市西湖区天目山路")
+    assert texts(chat.say("确认")) == ["绑定成功！户号3301000004已添加到您的账号，并设为默认户号。"]
+
+
+def test_an_upload_needs_a_sender(assistant: RunningAssistant) -> None:
+    async def upload_without_sender() -> int:
+        form = aiohttp.FormData()
+        form.add_field("file", b"%PDF-1.7", filename="x.pdf")
+        url = f"{assistant.rasa_url}/webhooks/rest/upload"
+        async with aiohttp.ClientSession() as session, session.post(url, data=form) as reply:
+            return reply.status
+
+    assert asyncio.run(upload_without_sender()) == 400

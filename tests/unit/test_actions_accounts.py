@@ -27,6 +27,7 @@ from bot.container import Services
 from bot.db.enums import ConsentStatus
 from bot.db.models import AccountBinding, BindingConsentRequest, ElectricityAccount
 from bot.db.session import SessionFactory
+from bot.services.account_search import add_pending
 from bot.services.accounts import Bound, bind, list_bound
 from bot.services.routing import ROUTE_SLOT
 from tests.unit.action_harness import (
@@ -194,6 +195,19 @@ def test_the_first_binding_becomes_the_default(action_deps: Services) -> None:
     messages, _ = run(ActionBindAccount(), _submit_bind("3301000004", True))
     assert responses(messages) == ["utter_bound"]
     assert _bound(action_deps, user.user_id) == [("3301000002", True), ("3301000004", False)]
+
+
+def test_after_a_binding_the_rest_of_the_pending_list_is_offered(action_deps: Services) -> None:
+    user = log_in(action_deps, "13800000002")
+    for number in ("3301000002", "3301000004"):
+        add_pending(action_deps.session_factory, action_deps.clock, user_id=user.user_id, account_number=number)
+    messages, _ = run(ActionBindAccount(), _submit_bind("3301000002", True))
+    assert responses(messages) == ["utter_bound_as_default", "utter_pending_remaining"]
+    assert messages[1]["count"] == 1
+    assert [b["payload"] for b in messages[1]["buttons"]] == ['/bind_account{"account_number": "3301000004"}']
+    assert messages[1]["buttons"][0]["title"].startswith("3301000004 刘*")
+    messages, _ = run(ActionBindAccount(), _submit_bind("3301000004", True))
+    assert responses(messages) == ["utter_bound"]  # the list is empty now: nothing more to offer
 
 
 def test_declining_binds_nothing(action_deps: Services) -> None:

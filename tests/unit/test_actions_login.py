@@ -232,7 +232,7 @@ def test_an_anonymous_account_request_logs_in_first(action_deps: Services) -> No
     messages, events = run(ActionRouteRequest(), make_tracker(intent="bind_account", text="绑定户号"))
     assert responses(messages) == ["utter_login_required"]
     assert events == [
-        SlotSet("account_number", None), SlotSet("region", None),
+        SlotSet("account_number", None), SlotSet("region", None), SlotSet("request_text", "绑定户号"),
         SlotSet("pending_intent", "bind_account"), SlotSet(ROUTE_SLOT, "login_form"),
     ]
 
@@ -243,7 +243,8 @@ def test_a_logged_in_account_request_goes_straight_to_its_form(action_deps: Serv
     messages, events = run(ActionRouteRequest(), tracker)
     assert messages == []
     assert events == [
-        SlotSet("account_number", "3301000002"), SlotSet("region", None), SlotSet("pending_intent", None),
+        SlotSet("account_number", "3301000002"), SlotSet("region", None),
+        SlotSet("request_text", "绑定户号3301000002"), SlotSet("pending_intent", None),
         SlotSet(ROUTE_SLOT, "bind_account_form"),
     ]
 

@@ -1,33 +1,12 @@
 """Reading the 户号 from bill barcodes and QR codes, with images generated here."""
 from __future__ import annotations
 
-import io
-
 import pytest
 import zxingcpp
 from PIL import Image
 
 from bot.services.barcode import account_from_barcode_digits, decode_account_from_image
-
-
-def code_image(content: str, code_format: zxingcpp.BarcodeFormat, *, scale: int = 3) -> Image.Image:
-    picture = zxingcpp.create_barcode(content, code_format).to_image(scale=scale)
-    view = memoryview(picture)
-    height, width = view.shape[:2]
-    return Image.frombytes("L", (width, height), bytes(view))
-
-
-def encoded(image: Image.Image, image_format: str = "PNG", **options: object) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, image_format, **options)
-    return buffer.getvalue()
-
-
-def on_a_bill(code: Image.Image, *, rotate: int = 0) -> Image.Image:
-    """The code pasted on a larger white page, as in a photo of a bill, optionally turned."""
-    page = Image.new("L", (code.width * 2 + 200, code.height * 3 + 200), 255)
-    page.paste(code, (150, 120))
-    return page.rotate(rotate, expand=True, fillcolor=255) if rotate else page
+from tests.bill_photos import code_image, encoded, on_a_bill
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.text.months import MonthQuery, MonthRejected, RejectReason, resolve_months
+from bot.text.months import MonthQuery, MonthRejected, RejectReason, resolve_months, resolve_year
 
 TODAY = date(2026, 11, 23)
 NEW_YEAR = date(2027, 1, 5)
@@ -112,3 +112,24 @@ def test_resolves_across_year_boundary(text: str, expected: MonthQuery) -> None:
 
 def test_reason_is_str() -> None:
     assert RejectReason.FUTURE == "future"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今年用了多少电", 2026),
+        ("去年全年用电量", 2025),
+        ("前年用电", 2024),
+        ("2025年度用电情况", 2025),
+        ("二零二五年用了多少度", 2025),
+        ("2026年的用电", 2026),
+        ("今年3月用电", None),  # a month: not a whole year
+        ("2025年9月", None),
+        ("去年十二月", None),
+        ("上个月用电", None),
+        ("用电量", None),
+        ("2027年用电", MonthRejected(RejectReason.FUTURE)),
+    ],
+)
+def test_resolves_whole_years(text: str, expected: int | MonthRejected | None) -> None:
+    assert resolve_year(text, TODAY) == expected

@@ -1,9 +1,12 @@
 """Which flow serves a request, and the login / verification detours in front of it."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
+from bot.route_rules import ROUTER_ACTIONS, RULES_FILE, rewrite_rules_file, route_rules_block
 from bot.services.dialogue import RetryGuidance, retry_guidance
 from bot.services.routing import NOTHING, ROUTES, Decision, Gate, decide, targets
 from bot.settings import PROJECT_ROOT
@@ -54,3 +57,21 @@ def test_every_routed_intent_is_in_the_domain() -> None:
 )
 def test_repeated_invalid_answers_get_more_help(failures: int, guidance: RetryGuidance) -> None:
     assert retry_guidance(failures) is guidance
+
+
+def test_the_router_rules_in_rules_yml_match_the_routing_table() -> None:
+    """Regenerate with ``python -m bot route-rules`` after changing ROUTES."""
+    text = RULES_FILE.read_text(encoding="utf-8")
+    assert text.endswith(route_rules_block())
+    rules = yaml.safe_load(text)["rules"]
+    generated = [r for r in rules if r["rule"].startswith("after action_")]
+    assert len(generated) == len(ROUTER_ACTIONS) * len(targets())
+
+
+def test_rewriting_an_up_to_date_rules_file_changes_nothing(tmp_path: Path) -> None:
+    copy = tmp_path / "rules.yml"
+    copy.write_text(RULES_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert rewrite_rules_file(copy) is False
+    copy.write_text(copy.read_text(encoding="utf-8").replace("run nothing", "run something"), encoding="utf-8")
+    assert rewrite_rules_file(copy) is True
+    assert copy.read_text(encoding="utf-8") == RULES_FILE.read_text(encoding="utf-8")

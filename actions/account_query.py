@@ -1,0 +1,105 @@
+"""What every account query shares: the logged-in user, the account (named → default →
+buttons), and the period asked for ("上个月", "今年", "近半年")."""
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import date
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import REQUEST_TEXT_SLOT, call, chat_identity, deps, who_is_talking
+from bot.services.accounts import Resolution, ResolutionKind, resolve_account
+from bot.text.labels import month_label
+from bot.text.months import MonthQuery, MonthRejected, RejectReason, resolve_months
+
+PERIOD_REJECTIONS = {
+    RejectReason.INVALID_MONTH: "utter_month_invalid",
+    RejectReason.FUTURE: "utter_month_future",
+}
+
+
+@dataclass(frozen=True)
+class Query:
+    """One account query: who asks, about which bound account, in which words, on which day."""
+
+    user_id: int
+    account_number: str
+    text: str
+    today: date
+    channel: str
+
+    def months(self) -> MonthQuery | MonthRejected:
+        return resolve_months(self.text, self.today)
+
+
+def pay_button(account_number: str) -> dict[str, str]:
+    return {"title": "去缴费", "payload": f"/pay_bill{json.dumps({'account_number': account_number})}"}
+
+
+def invoice_button(account_number: str, month: date) -> dict[str, str]:
+    entities = {"account_number": account_number, "time": month_label(month)}
+    return {"title": "开具发票", "payload": f"/request_invoice{json.dumps(entities, ensure_ascii=False)}"}
+
+
+def explain_period(dispatcher: CollectingDispatcher, rejected: MonthRejected) -> bool:
+    """Say why the period cannot be queried; False when there was no period to speak of."""
+    response = PERIOD_REJECTIONS.get(rejected.reason)
+    if response is not None:
+        dispatcher.utter_message(response=response)
+    return response is not None
+
+
+class AccountQuery(Action, ABC):
+    """Runs :meth:`answer` for a bound account of the logged-in user, or says why not."""
+
+    intent: str  # the request, re-sent by the account-choice buttons
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @abstractmethod
+    async def answer(self, dispatcher: CollectingDispatcher, domain: DomainDict, query: Query) -> None:
+        """Answer ``query``; the account is bound to the user (checked again by the services)."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        reset: list[EventType] = [SlotSet("account_number", None), SlotSet(REQUEST_TEXT_SLOT, None)]
+        user = await who_is_talking(tracker)
+        if user is None:
+            return reset
+        text = tracker.get_slot(REQUEST_TEXT_SLOT) or ""
+        named = tracker.get_slot("account_number")
+        resolved = await call(resolve_account, deps().session_factory, user_id=user.user_id, named=named)
+        if isinstance(resolved, Resolution):
+            self._explain(dispatcher, resolved, text)
+            return reset
+        channel, _ = chat_identity(tracker)
+        await self.answer(
+            dispatcher, domain, Query(user.user_id, resolved, text, deps().clock.today(), channel)
+        )
+        return reset
+
+    def _explain(self, dispatcher: CollectingDispatcher, resolved: Resolution, text: str) -> None:
+        if resolved.kind is ResolutionKind.NEEDS_CHOICE:
+            dispatcher.utter_message(response="utter_ask_account_for_query", buttons=[
+                {"title": c.account_number, "payload": f"/{self.intent}{self._entities(c.account_number, text)}"}
+                for c in resolved.choices
+            ])
+        elif resolved.kind is ResolutionKind.NOT_BOUND:
+            dispatcher.utter_message(response="utter_account_not_bound")
+        else:
+            dispatcher.utter_message(response="utter_no_accounts")
+
+    @staticmethod
+    def _entities(account_number: str, text: str) -> str:
+        """The button's entities: the account, and the words of the request (its month, say)."""
+        entities = {"account_number": account_number}
+        if text and not text.startswith("/"):
+            entities["time"] = text
+        return json.dumps(entities, ensure_ascii=False)

@@ -1,0 +1,9 @@
+"""What each channel can show. Replies degrade to text where pictures or files cannot go."""
+from __future__ import annotations
+
+# The hotline IVR reads replies aloud: no pictures, no links to tap.
+TEXT_ONLY_CHANNELS = frozenset({"ivr"})
+
+
+def shows_images(channel: str | None) -> bool:
+    return (channel or "rest") not in TEXT_ONLY_CHANNELS
