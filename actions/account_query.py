@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -14,9 +16,19 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import REQUEST_TEXT_SLOT, call, chat_identity, deps, who_is_talking
 from bot.services.accounts import Resolution, ResolutionKind, resolve_account
+from bot.services.bill_access import NoBill, NoBillReason
 from bot.text.labels import month_label
 from bot.text.months import MonthQuery, MonthRejected, RejectReason, resolve_months
 
+T = TypeVar("T")
+
+NO_BILL_RESPONSES = {
+    NoBillReason.FUTURE: "utter_month_future",
+    NoBillReason.NOT_ISSUED: "utter_no_bill_not_issued",
+    NoBillReason.BEFORE_OPENED: "utter_no_bill_before_opened",
+    NoBillReason.NO_BILLS: "utter_no_bills_yet",
+    NoBillReason.MISSING: "utter_no_bill_missing",
+}
 PERIOD_REJECTIONS = {
     RejectReason.INVALID_MONTH: "utter_month_invalid",
     RejectReason.FUTURE: "utter_month_future",
@@ -44,6 +56,30 @@ def pay_button(account_number: str) -> dict[str, str]:
 def invoice_button(account_number: str, month: date) -> dict[str, str]:
     entities = {"account_number": account_number, "time": month_label(month)}
     return {"title": "开具发票", "payload": f"/request_invoice{json.dumps(entities, ensure_ascii=False)}"}
+
+
+def explain_no_bill(dispatcher: CollectingDispatcher, account_number: str, missing: NoBill) -> None:
+    dispatcher.utter_message(
+        response=NO_BILL_RESPONSES[missing.reason], account_number=account_number,
+        month=month_label(missing.month) if missing.month else "",
+        opened=month_label(missing.opened_on) if missing.opened_on else "",
+    )
+
+
+async def fetch(
+    dispatcher: CollectingDispatcher, query: Query, expected: type[T], service: Callable[..., Any], *args: Any,
+    **kwargs: Any,
+) -> T | None:
+    """``service(*args, user_id=…, account_number=…, **kwargs)`` for the query's account: its
+    answer when it is an ``expected``, else None after saying why (no bill, or not bound)."""
+    outcome = await call(service, *args, user_id=query.user_id, account_number=query.account_number, **kwargs)
+    if isinstance(outcome, NoBill):
+        explain_no_bill(dispatcher, query.account_number, outcome)
+        return None
+    if not isinstance(outcome, expected):
+        dispatcher.utter_message(response="utter_account_not_bound")
+        return None
+    return outcome
 
 
 def explain_period(dispatcher: CollectingDispatcher, rejected: MonthRejected) -> bool:

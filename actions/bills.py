@@ -6,28 +6,12 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.account_query import AccountQuery, Query, explain_period, invoice_button, pay_button
-from actions.common import call, deps, response_text
+from actions.account_query import AccountQuery, Query, explain_period, fetch, invoice_button, pay_button
+from actions.common import deps, response_text
 from bot.money import format_yuan_symbol
-from bot.services.bills import BalanceView, BillView, NoBill, NoBillReason, balance, bills_for_months
+from bot.services.bills import BalanceView, BillView, balance, bills_for_months
 from bot.text.labels import day_label, month_label, price_label, tier_label
 from bot.text.months import MonthRejected
-
-NO_BILL_RESPONSES = {
-    NoBillReason.FUTURE: "utter_month_future",
-    NoBillReason.NOT_ISSUED: "utter_no_bill_not_issued",
-    NoBillReason.BEFORE_OPENED: "utter_no_bill_before_opened",
-    NoBillReason.NO_BILLS: "utter_no_bills_yet",
-    NoBillReason.MISSING: "utter_no_bill_missing",
-}
-
-
-def explain_no_bill(dispatcher: CollectingDispatcher, account_number: str, missing: NoBill) -> None:
-    dispatcher.utter_message(
-        response=NO_BILL_RESPONSES[missing.reason], account_number=account_number,
-        month=month_label(missing.month) if missing.month else "",
-        opened=month_label(missing.opened_on) if missing.opened_on else "",
-    )
 
 
 def bill_state(domain: DomainDict, bill: BillView) -> str:
@@ -86,15 +70,11 @@ class ActionQueryBill(AccountQuery):
             return
         months = None if isinstance(asked, MonthRejected) or asked.latest else asked.months
         d = deps()
-        found = await call(
-            bills_for_months, d.session_factory, d.clock, d.tariffs,
-            user_id=query.user_id, account_number=query.account_number, months=months,
-        )
-        if isinstance(found, NoBill):
-            explain_no_bill(dispatcher, query.account_number, found)
-        elif not isinstance(found, tuple):
-            dispatcher.utter_message(response="utter_account_not_bound")
-        elif len(found) == 1 and (months is None or len(months) == 1):
+        found = await fetch(dispatcher, query, tuple, bills_for_months, d.session_factory, d.clock, d.tariffs,
+                            months=months)
+        if found is None:
+            return
+        if len(found) == 1 and (months is None or len(months) == 1):
             dispatcher.utter_message(text="\n".join(bill_lines(domain, found[0])), buttons=_bill_buttons(found[0]))
         else:
             self._list(dispatcher, domain, query, found, months or ())
@@ -133,11 +113,8 @@ class ActionQueryBalance(AccountQuery):
 
     async def answer(self, dispatcher: CollectingDispatcher, domain: DomainDict, query: Query) -> None:
         d = deps()
-        view = await call(
-            balance, d.session_factory, d.clock, user_id=query.user_id, account_number=query.account_number
-        )
-        if not isinstance(view, BalanceView):
-            dispatcher.utter_message(response="utter_account_not_bound")
+        view = await fetch(dispatcher, query, BalanceView, balance, d.session_factory, d.clock)
+        if view is None:
             return
         prepaid = format_yuan_symbol(view.prepaid_balance_fen)
         if view.total_due_fen == 0:

@@ -4,8 +4,7 @@ from __future__ import annotations
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.account_query import AccountQuery, Query, explain_period, pay_button
-from actions.bills import explain_no_bill
+from actions.account_query import AccountQuery, Query, explain_no_bill, explain_period, pay_button
 from actions.common import call, deps
 from bot.money import format_yuan_symbol
 from bot.reports.invoice_pdf import InvoiceDocument, render_invoice_pdf

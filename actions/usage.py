@@ -5,12 +5,10 @@ from __future__ import annotations
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.account_query import AccountQuery, Query, explain_period
-from actions.bills import explain_no_bill
+from actions.account_query import AccountQuery, Query, explain_period, fetch
 from actions.common import call, deps, response_text
 from bot.channels.capabilities import shows_images
 from bot.reports.usage_chart import render_usage_chart
-from bot.services.bills import NoBill
 from bot.services.published_files import publish
 from bot.services.usage import (
     MonthUsage,
@@ -68,15 +66,8 @@ class ActionQueryUsage(AccountQuery):
 
     async def _month(self, dispatcher: CollectingDispatcher, domain: DomainDict, query: Query, month: object) -> None:
         d = deps()
-        usage = await call(
-            month_usage, d.session_factory, d.clock,
-            user_id=query.user_id, account_number=query.account_number, month=month,
-        )
-        if isinstance(usage, NoBill):
-            explain_no_bill(dispatcher, query.account_number, usage)
-            return
-        if not isinstance(usage, MonthUsage):
-            dispatcher.utter_message(response="utter_account_not_bound")
+        usage = await fetch(dispatcher, query, MonthUsage, month_usage, d.session_factory, d.clock, month=month)
+        if usage is None:
             return
         lines = [response_text(
             domain, "utter_usage_month", account_number=query.account_number, month=month_label(usage.month),
@@ -102,15 +93,8 @@ class ActionQueryUsage(AccountQuery):
 
     async def _year(self, dispatcher: CollectingDispatcher, domain: DomainDict, query: Query, year: int) -> None:
         d = deps()
-        usage = await call(
-            year_usage, d.session_factory, d.clock,
-            user_id=query.user_id, account_number=query.account_number, year=year,
-        )
-        if isinstance(usage, NoBill):
-            explain_no_bill(dispatcher, query.account_number, usage)
-            return
-        if not isinstance(usage, YearUsage):
-            dispatcher.utter_message(response="utter_account_not_bound")
+        usage = await fetch(dispatcher, query, YearUsage, year_usage, d.session_factory, d.clock, year=year)
+        if usage is None:
             return
         lines = [response_text(
             domain, "utter_usage_year", account_number=query.account_number, year=year, kwh=usage.kwh,
@@ -132,15 +116,9 @@ class ActionQueryUsage(AccountQuery):
 
     async def _trend(self, dispatcher: CollectingDispatcher, domain: DomainDict, query: Query, count: int) -> None:
         d = deps()
-        series = await call(
-            usage_series, d.session_factory, d.clock, d.tariffs,
-            user_id=query.user_id, account_number=query.account_number, count=count,
-        )
-        if isinstance(series, NoBill):
-            explain_no_bill(dispatcher, query.account_number, series)
-            return
-        if not isinstance(series, UsageSeries):
-            dispatcher.utter_message(response="utter_account_not_bound")
+        series = await fetch(dispatcher, query, UsageSeries, usage_series, d.session_factory, d.clock, d.tariffs,
+                             count=count)
+        if series is None:
             return
         if not shows_images(query.channel):
             dispatcher.utter_message(text=spoken_trend(domain, series))

@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.billing.tariff import TariffBook
 from bot.clock import CHINA_TZ, FixedClock
+from bot.container import Services
 from bot.db.migrate import upgrade
 from bot.db.reset import delete_all_rows
 from bot.db.session import SessionFactory
@@ -160,3 +161,16 @@ def demo_db(session_factory: SessionFactory, tariffs: TariffBook, fixed_clock: F
     """The session factory of a database holding the demo data (bot.seed), seeded at FIXED_NOW."""
     seed_demo_data(session_factory, tariffs, fixed_clock)
     return session_factory
+
+
+@pytest.fixture
+def action_deps(
+    demo_db: SessionFactory, migrated_database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Services]:
+    """What actions get from ``bot.container.services()``: the seeded test database, the clock
+    at FIXED_NOW, and a file store in a temporary folder."""
+    from tests.unit.action_harness import services_on  # imports rasa_sdk: only when an action test asks
+
+    monkeypatch.setenv("FILES_DIR", str(tmp_path / "files"))
+    with services_on(migrated_database_url, monkeypatch) as deps:
+        yield deps

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,7 +25,6 @@ from actions.login import ActionDeliverNotices, ActionRouteRequest
 from bot.container import Services
 from bot.db.enums import ConsentStatus
 from bot.db.models import AccountBinding, BindingConsentRequest, ElectricityAccount
-from bot.db.session import SessionFactory
 from bot.services.account_search import add_pending
 from bot.services.accounts import Bound, bind, list_bound
 from bot.services.routing import ROUTE_SLOT
@@ -37,20 +35,11 @@ from tests.unit.action_harness import (
     make_tracker,
     responses,
     run,
-    services_on,
     validate,
 )
 
 OWNER_CHAT = "owner-chat"  # 13800000004, certified owner of 3301000003
 THIRD_CHAT = "third-chat"
-
-
-@pytest.fixture
-def action_deps(
-    demo_db: SessionFactory, migrated_database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Services]:
-    with services_on(migrated_database_url, monkeypatch) as deps:
-        yield deps
 
 
 def _bind(deps: Services, user_id: int, number: str) -> None:

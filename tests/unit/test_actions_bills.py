@@ -1,9 +1,6 @@
 """Bill, balance, usage and invoice actions as 张伟 (13800000001, 3301000001) on the seeded demo data."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from rasa_sdk.events import SlotSet
 from sqlalchemy import update
@@ -13,23 +10,13 @@ from actions.invoices import ActionRequestInvoice
 from actions.usage import ActionQueryUsage
 from bot.container import Services
 from bot.db.models import AccountBinding
-from bot.db.session import SessionFactory
 from bot.money import format_yuan_symbol
 from bot.services.accounts import bind
 from bot.services.bills import bills_for_months
 from bot.services.published_files import published_path
-from tests.unit.action_harness import DOMAIN, log_in, make_tracker, responses, run, services_on
+from tests.unit.action_harness import DOMAIN, log_in, make_tracker, responses, run
 
 RESET = [SlotSet("account_number", None), SlotSet("request_text", None)]
-
-
-@pytest.fixture
-def action_deps(
-    demo_db: SessionFactory, migrated_database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[Services]:
-    monkeypatch.setenv("FILES_DIR", str(tmp_path / "files"))
-    with services_on(migrated_database_url, monkeypatch) as deps:
-        yield deps
 
 
 def _ask(action: object, text: str, *, account: str | None = None, channel: str | None = None) -> tuple:

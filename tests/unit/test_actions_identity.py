@@ -1,7 +1,6 @@
 """实名认证 actions: the verify_identity form's validators, the masked confirmation, resuming after it."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +12,6 @@ from actions.form_validation import FAILURES_SLOT
 from actions.identity import ActionAfterVerification, ActionAskIdentityConfirmed, ValidateVerifyIdentityForm
 from bot.container import Services
 from bot.db.models import RealNameRecord
-from bot.db.session import SessionFactory
 from bot.services.routing import ROUTE_SLOT
 from tests.unit.action_harness import (
     SENDER,
@@ -23,7 +21,6 @@ from tests.unit.action_harness import (
     make_tracker,
     responses,
     run,
-    services_on,
     validate,
 )
 
@@ -35,14 +32,6 @@ NOT_REGISTERED_ID = "330106199505051235"  # well-formed, checksum right, nobody 
 ZHANG_WEI = ("张伟", "33010619900101123X")  # the registry person demo user 13800000001 is verified as
 UNVERIFIED_PHONE = "13800000003"
 CLEARED = {"person_name": None, "id_number": None, "identity_confirmed": None}
-
-
-@pytest.fixture
-def action_deps(
-    demo_db: SessionFactory, migrated_database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Services]:
-    with services_on(migrated_database_url, monkeypatch) as deps:
-        yield deps
 
 
 def _asked(slot: str, failures: dict[str, Any] | None = None, **slots: Any) -> Tracker:

@@ -6,11 +6,9 @@ action_harness.py, shared with the other action tests.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from sqlalchemy import select
@@ -19,7 +17,6 @@ from actions.form_validation import FAILURES_SLOT
 from actions.login import ActionAfterLogin, ActionLogout, ActionRouteRequest, ValidateLoginForm
 from bot.container import Services
 from bot.db.models import SmsMessage, User
-from bot.db.session import SessionFactory
 from bot.services.routing import NOTHING, ROUTE_SLOT
 from bot.services.verification import CODE_TTL, CodePurpose
 from tests.unit.action_harness import (
@@ -31,21 +28,11 @@ from tests.unit.action_harness import (
     responses,
     run,
     sent_code,
-    services_on,
     validate,
 )
 from tests.unit.conftest import FIXED_NOW
 
 # --- fixtures ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def action_deps(
-    demo_db: SessionFactory, migrated_database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Services]:
-    """The actions' dependencies on a database holding the demo data."""
-    with services_on(migrated_database_url, monkeypatch) as deps:
-        yield deps
 
 
 def _sms_to(deps: Services, phone: str) -> list[SmsMessage]:

@@ -1,9 +1,6 @@
 """Bill photos in chat: the router and the bind form read the 户号 from a file the chat sent."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from rasa_sdk.events import SlotSet
 
@@ -12,20 +9,10 @@ from actions.form_validation import FAILURES_SLOT
 from actions.login import ActionRouteRequest
 from bot.channels.uploads import file_message
 from bot.container import Services
-from bot.db.session import SessionFactory
 from bot.services.attachments import StoredUpload, UploadProblem, store_upload
 from bot.services.routing import NOTHING, ROUTE_SLOT
 from tests.bill_photos import bill_photo
-from tests.unit.action_harness import CHANNEL, SENDER, log_in, make_tracker, responses, run, services_on, validate
-
-
-@pytest.fixture
-def action_deps(
-    demo_db: SessionFactory, migrated_database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[Services]:
-    monkeypatch.setenv("FILES_DIR", str(tmp_path / "files"))
-    with services_on(migrated_database_url, monkeypatch) as deps:
-        yield deps
+from tests.unit.action_harness import CHANNEL, SENDER, log_in, make_tracker, responses, run, validate
 
 
 def _sent(deps: Services, data: bytes, *, sender: str = SENDER) -> dict[str, str]:
