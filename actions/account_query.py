@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import REQUEST_TEXT_SLOT, call, chat_identity, deps, who_is_talking
+from actions.common import REQUEST_TEXT_SLOT, call, chat_identity, deps, latest_entity, who_is_talking
 from bot.services.accounts import Resolution, ResolutionKind, resolve_account
 from bot.services.bill_access import NoBill, NoBillReason
 from bot.text.labels import month_label
@@ -44,6 +44,7 @@ class Query:
     text: str
     today: date
     channel: str
+    receipt_no: str | None = None  # set only by the receipt buttons of the payment history
 
     def months(self) -> MonthQuery | MonthRejected:
         return resolve_months(self.text, self.today)
@@ -116,9 +117,8 @@ class AccountQuery(Action, ABC):
             self._explain(dispatcher, resolved, text)
             return reset
         channel, _ = chat_identity(tracker)
-        await self.answer(
-            dispatcher, domain, Query(user.user_id, resolved, text, deps().clock.today(), channel)
-        )
+        query = Query(user.user_id, resolved, text, deps().clock.today(), channel, latest_entity(tracker, "receipt_no"))
+        await self.answer(dispatcher, domain, query)
         return reset
 
     def _explain(self, dispatcher: CollectingDispatcher, resolved: Resolution, text: str) -> None:

@@ -8,6 +8,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.account_query import AccountQuery, Query, explain_period, fetch, invoice_button, pay_button
 from actions.common import deps, response_text
+from actions.payment_records import report_resolved_payments
 from bot.money import format_yuan_symbol
 from bot.services.bills import BalanceView, BillView, balance, bills_for_months
 from bot.text.labels import day_label, month_label, price_label, tier_label
@@ -112,6 +113,7 @@ class ActionQueryBalance(AccountQuery):
         return "action_query_balance"
 
     async def answer(self, dispatcher: CollectingDispatcher, domain: DomainDict, query: Query) -> None:
+        await report_resolved_payments(dispatcher, query.user_id, query.account_number)
         d = deps()
         view = await fetch(dispatcher, query, BalanceView, balance, d.session_factory, d.clock)
         if view is None:

@@ -41,6 +41,13 @@ CODE_REJECTIONS = {
 # After these the code is gone: the form asks for the phone again to send a new one.
 CODE_GONE = {CodeRejection.EXPIRED, CodeRejection.TOO_MANY_ATTEMPTS, CodeRejection.NO_CODE}
 ALREADY_DONE = {"login": "utter_already_logged_in", "verify_identity": "utter_already_verified"}
+# Slots a request sets afresh from its own message's entities (slot: entity).
+FRESH_SLOTS = {
+    "account_number": "account_number", "region": "region", "pay_amount": "amount", "pay_method": "payment_method",
+    "autopay_choice": "autopay_choice",
+}
+# Answers that belong to an earlier request's confirmation: never carried into a new one.
+CLEARED_SLOTS = ("pay_confirmed", "payment_key", "autopay_confirmed")
 DETOUR_NOTICE = {"login_form": "utter_login_required", "verify_identity_form": "utter_verification_required"}
 
 
@@ -83,8 +90,10 @@ class ActionRouteRequest(Action):
         if active_form and ROUTES[intent].target == active_form:
             # The user is answering the form they are in ("确认绑定" inside the bind form): go on with it.
             return [SlotSet(ROUTE_SLOT, active_form)]
-        # A 户号 (and region) named in this very message is what the request is about; never older ones.
-        fresh = [SlotSet(slot, latest_entity(tracker, slot)) for slot in ("account_number", "region")]
+        # A 户号 (and region, amount, way to pay) named in this very message is what the request is
+        # about; never older ones.
+        fresh = [SlotSet(slot, latest_entity(tracker, entity)) for slot, entity in FRESH_SLOTS.items()]
+        fresh += [SlotSet(slot, None) for slot in CLEARED_SLOTS]
         fresh.append(SlotSet(REQUEST_TEXT_SLOT, request_text(tracker)))
         return fresh + await route(dispatcher, tracker, intent)
 

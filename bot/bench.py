@@ -58,6 +58,7 @@ def run_benchmark(model: Path, rounds: int = 20) -> dict[str, object]:
             Settings.from_env(),
             database_url=f"sqlite:///{workdir}/app.db", tracker_store_url=f"sqlite:///{workdir}/tracker.db",
             rasa_port=free_port(), action_port=free_port(),
+            payment_gateway_port=free_port(), payment_gateway=None, demo_gateway_db=Path(workdir) / "gateway.db",
         )
         context = CliContext(settings, clock_from_env())
         try:

@@ -170,12 +170,22 @@ def _handoffs(args: argparse.Namespace, context: CliContext) -> int:
     return 0
 
 
+def _gateway(_args: argparse.Namespace, context: CliContext) -> int:
+    """Blocks until Ctrl-C; ``make run`` starts it alongside the other servers."""
+    from bot.payments.demo_gateway_server import serve  # aiohttp: only for this command
+
+    serve(context.settings, context.clock)
+    return 0
+
+
 register(Command("db upgrade", "apply database migrations (Alembic upgrade head)",
                  no_arguments, _db_upgrade))
 register(Command("seed", "migrate, then load the demo data unless present", _configure_seed, _seed))
 register(Command("sms", "show the last SMS sent to PHONE (demo SMS gateway)", _configure_sms, _sms))
 register(Command("handoffs", "list recent hand-offs to human agents (redacted)",
                  _configure_handoffs, _handoffs))
+register(Command("gateway", "serve the demo payment gateway on PAYMENT_GATEWAY_HOST/PORT (until Ctrl-C)",
+                 no_arguments, _gateway))
 
 
 # --- plumbing --------------------------------------------------------------------

@@ -11,6 +11,8 @@ from functools import lru_cache
 from bot.billing.tariff import TariffBook
 from bot.clock import Clock, clock_from_env
 from bot.db.session import SessionFactory
+from bot.payments.gateway import PaymentGateway
+from bot.payments.gateway import gateway_from_settings as payment_gateway_from_settings
 from bot.services.sms import SmsGateway, gateway_from_settings
 from bot.settings import Settings
 
@@ -22,6 +24,7 @@ class Services:
     session_factory: SessionFactory
     sms_gateway: SmsGateway
     tariffs: TariffBook
+    payment_gateway: PaymentGateway
 
 
 @lru_cache(maxsize=1)
@@ -35,4 +38,5 @@ def services() -> Services:
         session_factory=session_factory,
         sms_gateway=gateway_from_settings(settings, session_factory, clock),
         tariffs=TariffBook.load(settings.tariff_dir),
+        payment_gateway=payment_gateway_from_settings(settings),
     )

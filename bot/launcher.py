@@ -1,7 +1,7 @@
-"""Start the action server and the Rasa server together, and stop both cleanly.
+"""Start the demo payment gateway, the action server and the Rasa server together, and stop them cleanly.
 
-``make run`` ends up here. Both servers bind to loopback by default; ports come from
-RASA_PORT / ACTION_PORT. Ctrl-C (SIGINT) or SIGTERM stops both.
+``make run`` ends up here. All servers bind to loopback by default; ports come from
+RASA_PORT / ACTION_PORT / PAYMENT_GATEWAY_PORT. Ctrl-C (SIGINT) or SIGTERM stops them all.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class LaunchError(RuntimeError):
 
 
 def server_environment(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment both servers run with: every setting made explicit."""
+    """The environment every server runs with: every setting made explicit, so all agree."""
     env = dict(os.environ if base is None else base)
     env.update(
         ACTION_ENDPOINT_URL=settings.action_endpoint_url,
@@ -37,6 +37,13 @@ def server_environment(settings: Settings, base: dict[str, str] | None = None) -
         FILES_DIR=str(settings.files_dir),
         PUBLIC_URL=settings.public_url,
         SANIC_HOST=settings.action_host,
+        PAYMENT_GATEWAY_HOST=settings.payment_gateway_host,
+        PAYMENT_GATEWAY_PORT=str(settings.payment_gateway_port),
+        PAYMENT_GATEWAY_URL=settings.payment_gateway_url,
+        PAYMENT_GATEWAY_SECRET=settings.payment_gateway_secret,
+        PAYMENT_GATEWAY_TIMEOUT_S=str(settings.payment_gateway_timeout_s),
+        DEMO_GATEWAY_DB=str(settings.demo_gateway_db),
+        DEMO_GATEWAY_SLOW_S=str(settings.demo_gateway_slow_s),
         PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
     )
     return env
@@ -44,7 +51,7 @@ def server_environment(settings: Settings, base: dict[str, str] | None = None) -
 
 @dataclass
 class Servers:
-    """The two running server processes."""
+    """The running server processes."""
 
     settings: Settings
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
@@ -57,10 +64,16 @@ class Servers:
     def action_url(self) -> str:
         return f"http://{self.settings.action_host}:{self.settings.action_port}"
 
+    @property
+    def gateway_url(self) -> str:
+        """The demo payment gateway this launcher starts (PAYMENT_GATEWAY_URL may point elsewhere)."""
+        return f"http://{self.settings.payment_gateway_host}:{self.settings.payment_gateway_port}"
+
     def start(self, model: Path, *, log_dir: Path | None = None) -> None:
         env = server_environment(self.settings)
         s = self.settings
         commands = {
+            "payment gateway": [sys.executable, "-m", "bot", "gateway"],
             "action server": [
                 sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(s.action_port),
             ],
@@ -82,6 +95,7 @@ class Servers:
 
     def wait_until_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
         checks = {
+            "payment gateway": f"{self.gateway_url}/health",
             "action server": f"{self.action_url}/health",
             "rasa server": f"{self.rasa_url}/status",
         }
@@ -143,7 +157,7 @@ def _answers(url: str) -> bool:
 
 
 def run_forever(settings: Settings, model: Path) -> int:
-    """Start both servers, print how to talk to them, and block until Ctrl-C."""
+    """Start the servers, print how to talk to them, and block until Ctrl-C."""
     servers = Servers(settings)
     stopping = False
 
@@ -153,7 +167,7 @@ def run_forever(settings: Settings, model: Path) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    print("正在启动动作服务器和 Rasa 服务器（加载模型约需 20–60 秒）…", flush=True)
+    print("正在启动演示支付网关、动作服务器和 Rasa 服务器（加载模型约需 20–60 秒）…", flush=True)
     servers.start(model)
     try:
         servers.wait_until_ready()
@@ -181,5 +195,6 @@ def _how_to_talk(servers: Servers) -> str:
         f"  REST：curl -s {servers.rasa_url}/webhooks/rest/webhook "
         "-H 'Content-Type: application/json' -d '{\"sender\":\"demo\",\"message\":\"你好\"}'\n"
         "  演示登录验证码：.venv/bin/python -m bot sms 13800000001\n"
+        f"  演示支付网关：{servers.gateway_url}（规则见 data/demo_gateway.yml）\n"
         "  按 Ctrl-C 停止。\n"
     )

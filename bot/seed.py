@@ -26,6 +26,7 @@ from bot.db.enums import (
     BillStatus,
     HalfDay,
     HolderKind,
+    InstrumentKind,
     PaymentStatus,
     WorkOrderKind,
     WorkOrderStatus,
@@ -38,6 +39,7 @@ from bot.db.models import (
     ElectricityAccount,
     MonthlyBill,
     Payment,
+    PaymentInstrument,
     RealNameRecord,
     Region,
     User,
@@ -46,6 +48,7 @@ from bot.db.models import (
 )
 from bot.db.session import SessionFactory
 from bot.money import yuan_to_fen
+from bot.payments.demo_bank import DemoInstrument, load_instruments
 from bot.privacy import mask_id_number
 from bot.settings import PROJECT_ROOT
 
@@ -324,6 +327,7 @@ def seed_demo_data(
         regions = _seed_regions(db, load_regions(regions_file), tariffs)
         _seed_citizens(db, CITIZENS)
         users = _seed_users(db, DEMO_USERS, now)
+        _seed_instruments(db, load_instruments(), users)
         accounts = _seed_accounts(db, DEMO_ACCOUNTS, users, today)
         db.flush()
         _seed_bindings(db, DEMO_ACCOUNTS, users, accounts)
@@ -370,6 +374,25 @@ def _seed_users(db: _SeedWriter, demo_users: Iterable[DemoUser], now: datetime) 
             )
         users[demo.phone] = user
     return users
+
+
+def _seed_instruments(db: _SeedWriter, instruments: Iterable[DemoInstrument], users: dict[str, User]) -> None:
+    """Each demo user's wallet and bank card, as the demo gateway knows them (by token);
+    instruments of people who are not demo users wait at the gateway."""
+    for instrument in instruments:
+        user = users.get(instrument.owner_phone)
+        if user is None:
+            continue
+        db.upsert(
+            PaymentInstrument,
+            {"token": instrument.token},
+            user_id=user.id,
+            kind=InstrumentKind(instrument.kind.value),
+            bank_name=instrument.bank,
+            card_type=instrument.card_type,
+            last4=instrument.last4,
+            created_at=user.registered_at + timedelta(minutes=30),
+        )
 
 
 def _seed_accounts(

@@ -13,6 +13,12 @@
 | IDENTITY_REGISTRY | demo | real-name checks; ``demo`` uses the ``citizen_registry`` table |
 | FILES_DIR | <project>/var/files | uploads (bill photos, certificates) and generated charts/PDFs |
 | PUBLIC_URL | http://RASA_HOST:RASA_PORT | how users' devices reach the Rasa server (links to charts/PDFs) |
+| PAYMENT_GATEWAY_HOST / PAYMENT_GATEWAY_PORT | 127.0.0.1 / 5077 | where ``python -m bot gateway`` serves |
+| PAYMENT_GATEWAY_URL | http://PAYMENT_GATEWAY_HOST:PAYMENT_GATEWAY_PORT | the gateway payments go to |
+| PAYMENT_GATEWAY_SECRET | demo-gateway-secret | HMAC key signing every gateway request |
+| PAYMENT_GATEWAY_TIMEOUT_S | 3.0 | seconds before a gateway call counts as "outcome unknown" |
+| DEMO_GATEWAY_DB | <project>/var/gateway.db | the demo bank's own SQLite ledger (not the business database) |
+| DEMO_GATEWAY_SLOW_S | 5.0 | how late the demo gateway answers for its slow and lost cards |
 | BOT_FIXED_NOW | (unset: wall clock) | pins "now", e.g. 2026-11-23 |
 """
 from __future__ import annotations
@@ -46,6 +52,13 @@ class Settings:
     action_endpoint: str | None = None  # ACTION_ENDPOINT_URL; None derives it from host and port
     files_dir: Path = PROJECT_ROOT / "var" / "files"
     public: str | None = None  # PUBLIC_URL; None derives it from the Rasa server's host and port
+    payment_gateway_host: str = "127.0.0.1"
+    payment_gateway_port: int = 5077
+    payment_gateway: str | None = None  # PAYMENT_GATEWAY_URL; None derives it from host and port
+    payment_gateway_secret: str = "demo-gateway-secret"
+    payment_gateway_timeout_s: float = 3.0
+    demo_gateway_db: Path = PROJECT_ROOT / "var" / "gateway.db"
+    demo_gateway_slow_s: float = 5.0
 
     @property
     def action_endpoint_url(self) -> str:
@@ -55,6 +68,11 @@ class Settings:
     def public_url(self) -> str:
         """Base of links sent to users (charts, PDFs), without a trailing slash."""
         return (self.public or f"http://{self.rasa_host}:{self.rasa_port}").rstrip("/")
+
+    @property
+    def payment_gateway_url(self) -> str:
+        """Base URL of the payment gateway, without a trailing slash."""
+        return (self.payment_gateway or f"http://{self.payment_gateway_host}:{self.payment_gateway_port}").rstrip("/")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -75,4 +93,11 @@ class Settings:
             action_endpoint=env.get("ACTION_ENDPOINT_URL") or None,
             files_dir=Path(env.get("FILES_DIR") or defaults.files_dir),
             public=env.get("PUBLIC_URL") or None,
+            payment_gateway_host=env.get("PAYMENT_GATEWAY_HOST") or defaults.payment_gateway_host,
+            payment_gateway_port=int(env.get("PAYMENT_GATEWAY_PORT") or defaults.payment_gateway_port),
+            payment_gateway=env.get("PAYMENT_GATEWAY_URL") or None,
+            payment_gateway_secret=env.get("PAYMENT_GATEWAY_SECRET") or defaults.payment_gateway_secret,
+            payment_gateway_timeout_s=float(env.get("PAYMENT_GATEWAY_TIMEOUT_S") or defaults.payment_gateway_timeout_s),
+            demo_gateway_db=Path(env.get("DEMO_GATEWAY_DB") or defaults.demo_gateway_db),
+            demo_gateway_slow_s=float(env.get("DEMO_GATEWAY_SLOW_S") or defaults.demo_gateway_slow_s),
         )

@@ -2,6 +2,9 @@
 
 The model is trained at most once per run (``bot.training.ensure_model`` is a no-op when the
 fingerprint matches, and ``make test`` trains before pytest starts).
+
+Fixture modules shared by any suite are registered in ``pytest_plugins`` here: pytest accepts
+it only in the root conftest.
 """
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from bot.settings import PROJECT_ROOT
+
+pytest_plugins = ["tests.unit.gateway_fixtures"]  # demo_gateway: the demo payment gateway on loopback
 
 FIXED_NOW = "2026-11-23T10:00:00"
 

@@ -35,9 +35,20 @@ class BillStatus(StrEnum):
 
 
 class PaymentStatus(StrEnum):
-    PENDING = "pending"
+    PENDING = "pending"  # sent to the gateway, outcome not yet known
     SUCCEEDED = "succeeded"
-    DECLINED = "declined"
+    DECLINED = "declined"  # refused, or never reached the gateway: nothing was charged
+
+
+class PaymentPurpose(StrEnum):
+    BILL = "bill"  # arrears (any surplus goes to the prepaid balance)
+    PREPAY = "prepay"  # 预存: nothing owed
+    AUTOPAY = "autopay"  # charged by the monthly auto-debit job
+
+
+class InstrumentKind(StrEnum):
+    WALLET = "wallet"  # 电e宝余额
+    BANK_CARD = "bank_card"
 
 
 class WorkOrderKind(StrEnum):

@@ -35,7 +35,9 @@ from bot.db.enums import (
     HalfDay,
     HandoffStatus,
     HolderKind,
+    InstrumentKind,
     InvoiceKind,
+    PaymentPurpose,
     PaymentStatus,
     WorkOrderKind,
     WorkOrderStatus,
@@ -320,6 +322,10 @@ class MonthlyBill(Base):
     paid_fen: Mapped[int] = Column(BigInteger, nullable=False, default=0, server_default=text("0"))
     paid_at: Mapped[datetime | None] = Column(UtcDateTime, nullable=True)
     status: Mapped[BillStatus] = Column(str_enum(BillStatus, "bill_status"), nullable=False)
+    # 违约金 collected when the bill was settled (on top of ``paid_fen``).
+    late_fee_paid_fen: Mapped[int] = Column(
+        BigInteger, nullable=False, default=0, server_default=text("0")
+    )
 
     account: Mapped[ElectricityAccount] = relationship("ElectricityAccount", back_populates="bills")
 
@@ -328,8 +334,44 @@ class MonthlyBill(Base):
         return self.amount_fen - self.paid_fen
 
 
+class PaymentInstrument(Base):
+    """A way a user pays: the 电e宝 wallet or a bound bank card.
+
+    Only a card's bank, type and last four digits are kept; the number stays with the
+    payment gateway, which knows the instrument by ``token``.
+    """
+
+    __tablename__ = "payment_instruments"
+    __table_args__ = (
+        CheckConstraint(
+            "kind = 'wallet' OR (bank_name IS NOT NULL AND card_type IS NOT NULL "
+            "AND length(last4) = 4)",
+            name="card_described",
+        ),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    user_id: Mapped[int] = Column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind: Mapped[InstrumentKind] = Column(
+        str_enum(InstrumentKind, "instrument_kind"), nullable=False
+    )
+    bank_name: Mapped[str | None] = Column(String(32), nullable=True)
+    card_type: Mapped[str | None] = Column(String(16), nullable=True)
+    last4: Mapped[str | None] = Column(String(4), nullable=True)
+    token: Mapped[str] = Column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+
 class Payment(Base):
-    """A payment attempt. ``idempotency_key`` makes a retried request a no-op."""
+    """A payment attempt. ``idempotency_key`` makes a retried request a no-op; ``order_id``
+    is what the gateway knows it by (the gateway is idempotent on it too).
+
+    ``late_fee_fen`` is the part of ``amount_fen`` that paid 违约金; ``allocation`` records
+    which bills it settled (``[{"period": "2026-10-01", "principal_fen": …, "late_fee_fen": …}]``)
+    and ``prepaid_fen`` what went to the prepaid balance.
+    """
 
     __tablename__ = "payments"
     __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
@@ -339,17 +381,62 @@ class Payment(Base):
     idempotency_key: Mapped[str] = Column(String(64), nullable=False, unique=True)
     account_id: Mapped[int] = _account_fk(nullable=False)
     user_id: Mapped[int | None] = _user_fk(nullable=True)
+    instrument_id: Mapped[int | None] = Column(
+        Integer, ForeignKey("payment_instruments.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    purpose: Mapped[PaymentPurpose] = Column(
+        str_enum(PaymentPurpose, "payment_purpose"), nullable=False,
+        default=PaymentPurpose.BILL, server_default=PaymentPurpose.BILL.value,
+    )
     amount_fen: Mapped[int] = Column(BigInteger, nullable=False)
     method: Mapped[str] = Column(String(32), nullable=False)
     status: Mapped[PaymentStatus] = Column(
         str_enum(PaymentStatus, "payment_status"), nullable=False
     )
     receipt_no: Mapped[str | None] = Column(String(32), nullable=True, unique=True)
+    transaction_id: Mapped[str | None] = Column(String(32), nullable=True)
     failure_reason: Mapped[str | None] = Column(String(256), nullable=True)
+    late_fee_fen: Mapped[int] = Column(BigInteger, nullable=False, default=0, server_default=text("0"))
+    prepaid_fen: Mapped[int] = Column(BigInteger, nullable=False, default=0, server_default=text("0"))
+    allocation: Mapped[list[dict[str, Any]] | None] = Column(JSON, nullable=True)
     created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
     updated_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
 
     account: Mapped[ElectricityAccount] = relationship("ElectricityAccount")
+    instrument: Mapped[PaymentInstrument | None] = relationship("PaymentInstrument")
+
+
+class AutopayMandate(Base):
+    """智能交费 (monthly auto-debit) of one account from one of the user's instruments.
+
+    At most one active mandate per account; a cancelled one is kept for the record.
+    """
+
+    __tablename__ = "autopay_mandates"
+    __table_args__ = (
+        Index(
+            "uq_autopay_mandates_one_active_per_account",
+            "account_id",
+            unique=True,
+            sqlite_where=text("cancelled_at IS NULL"),
+            postgresql_where=text("cancelled_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    account_id: Mapped[int] = _account_fk(nullable=False, ondelete="CASCADE")
+    user_id: Mapped[int] = Column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    instrument_id: Mapped[int] = Column(
+        Integer, ForeignKey("payment_instruments.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    updated_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    cancelled_at: Mapped[datetime | None] = Column(UtcDateTime, nullable=True)
+
+    account: Mapped[ElectricityAccount] = relationship("ElectricityAccount")
+    instrument: Mapped[PaymentInstrument] = relationship("PaymentInstrument")
 
 
 class WorkOrder(Base):

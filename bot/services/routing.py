@@ -37,9 +37,10 @@ ROUTES: dict[str, Route] = {
     "query_bill": Route("action_query_bill", Gate.LOGIN),
     "query_usage": Route("action_query_usage", Gate.LOGIN),
     "request_invoice": Route("action_request_invoice", Gate.LOGIN),
+    "pay_bill": Route("pay_bill_form", Gate.LOGIN),
+    "query_payments": Route("action_query_payments", Gate.LOGIN),
+    "setup_autopay": Route("autopay_form", Gate.LOGIN),
     # Flows of later issues: honest "not online yet" once the user is known.
-    "pay_bill": Route(NOT_ONLINE_YET, Gate.LOGIN),
-    "setup_autopay": Route(NOT_ONLINE_YET, Gate.LOGIN),
     "rename_transfer": Route(NOT_ONLINE_YET, Gate.LOGIN),
     "new_install": Route(NOT_ONLINE_YET, Gate.VERIFIED),
     "query_progress": Route(NOT_ONLINE_YET, Gate.LOGIN),

@@ -31,3 +31,13 @@ def price_label(price: Decimal) -> str:
     """A unit price with 2 to 4 decimals: 0.538 -> "0.538", 0.5 -> "0.50", 0.56831 -> "0.5683"."""
     whole, _, fraction = f"{price.quantize(Decimal('0.0001'), ROUND_HALF_UP)}".partition(".")
     return f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"
+
+
+WALLET_LABEL = "电e宝余额"
+# How payments recorded before chat payments existed (seeded history) were made.
+LEGACY_METHOD_LABELS = {"dianebao": "电e宝", "wechat": "微信支付", "alipay": "支付宝"}
+
+
+def card_label(bank_name: str, card_type: str, last4: str) -> str:
+    """ "招商银行储蓄卡(尾号1234)": never more of the card number than its last four digits."""
+    return f"{bank_name}{card_type}(尾号{last4})"

@@ -42,15 +42,17 @@ def _pump(stream, sink: list[str]) -> None:
 def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
     """One running assistant for the whole session; Ctrl-C (SIGINT) must stop it cleanly."""
     workdir = tmp_path_factory.mktemp("assistant")
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port, gateway_port = free_port(), free_port(), free_port()
     env = dict(os.environ)
     env.update(
         DATABASE_URL=os.environ.get("E2E_DATABASE_URL") or f"sqlite:///{workdir / 'app.db'}",
         TRACKER_STORE_URL=f"sqlite:///{workdir / 'tracker.db'}",
         RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port), FILES_DIR=str(workdir / "files"),
         BOT_FIXED_NOW=FIXED_NOW,
+        PAYMENT_GATEWAY_PORT=str(gateway_port), DEMO_GATEWAY_DB=str(workdir / "gateway.db"),
     )
-    env.pop("ACTION_ENDPOINT_URL", None)
+    for derived in ("ACTION_ENDPOINT_URL", "PAYMENT_GATEWAY_URL"):
+        env.pop(derived, None)
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
@@ -77,7 +79,7 @@ def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         os.killpg(process.pid, signal.SIGKILL)
         pytest.fail("assistant did not stop within 60 s of Ctrl-C")
     assert code == 0, "".join(output[-40:])
-    for port in (rasa_port, action_port):
+    for port in (rasa_port, action_port, gateway_port):
         with socket.socket() as s:
             assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open after Ctrl-C"
 

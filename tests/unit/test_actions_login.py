@@ -14,7 +14,14 @@ from rasa_sdk.events import SlotSet
 from sqlalchemy import select
 
 from actions.form_validation import FAILURES_SLOT
-from actions.login import ActionAfterLogin, ActionLogout, ActionRouteRequest, ValidateLoginForm
+from actions.login import (
+    CLEARED_SLOTS,
+    FRESH_SLOTS,
+    ActionAfterLogin,
+    ActionLogout,
+    ActionRouteRequest,
+    ValidateLoginForm,
+)
 from bot.container import Services
 from bot.db.models import SmsMessage, User
 from bot.services.routing import NOTHING, ROUTE_SLOT
@@ -215,11 +222,16 @@ def test_a_code_for_a_phone_that_was_never_sent_one_asks_for_the_phone_again(act
 # --- the router ------------------------------------------------------------------------
 
 
+def _fresh(**named: str) -> list[SlotSet]:
+    """What the router sets from the request's own message: its entities, the rest cleared."""
+    return [SlotSet(slot, named.get(slot)) for slot in FRESH_SLOTS] + [SlotSet(slot, None) for slot in CLEARED_SLOTS]
+
+
 def test_an_anonymous_account_request_logs_in_first(action_deps: Services) -> None:
     messages, events = run(ActionRouteRequest(), make_tracker(intent="bind_account", text="绑定户号"))
     assert responses(messages) == ["utter_login_required"]
     assert events == [
-        SlotSet("account_number", None), SlotSet("region", None), SlotSet("request_text", "绑定户号"),
+        *_fresh(), SlotSet("request_text", "绑定户号"),
         SlotSet("pending_intent", "bind_account"), SlotSet(ROUTE_SLOT, "login_form"),
     ]
 
@@ -230,7 +242,7 @@ def test_a_logged_in_account_request_goes_straight_to_its_form(action_deps: Serv
     messages, events = run(ActionRouteRequest(), tracker)
     assert messages == []
     assert events == [
-        SlotSet("account_number", "3301000002"), SlotSet("region", None),
+        *_fresh(account_number="3301000002"),
         SlotSet("request_text", "绑定户号3301000002"), SlotSet("pending_intent", None),
         SlotSet(ROUTE_SLOT, "bind_account_form"),
     ]

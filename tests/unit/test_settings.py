@@ -28,6 +28,12 @@ def test_defaults_are_the_embedded_single_machine_setup() -> None:
     assert settings.identity_registry == "demo"
     assert settings.tariff_dir == ROOT / "data" / "tariffs"
     assert settings.action_endpoint_url == "http://127.0.0.1:5055/webhook"
+    assert (settings.payment_gateway_host, settings.payment_gateway_port) == ("127.0.0.1", 5077)
+    assert settings.payment_gateway_url == "http://127.0.0.1:5077"
+    assert settings.payment_gateway_secret == "demo-gateway-secret"
+    assert settings.payment_gateway_timeout_s == 3.0
+    assert settings.demo_gateway_db == ROOT / "var" / "gateway.db"
+    assert settings.demo_gateway_slow_s == 5.0
 
 
 def test_every_variable_overrides_its_default(tmp_path: Path) -> None:
@@ -44,6 +50,13 @@ def test_every_variable_overrides_its_default(tmp_path: Path) -> None:
         "IDENTITY_REGISTRY": "nciic",
         "TARIFF_DIR": str(tmp_path),
         "ACTION_ENDPOINT_URL": "http://actions.internal/webhook",
+        "PAYMENT_GATEWAY_HOST": "0.0.0.0",
+        "PAYMENT_GATEWAY_PORT": "15077",
+        "PAYMENT_GATEWAY_URL": "https://pay.internal/api/",
+        "PAYMENT_GATEWAY_SECRET": "s3cret",
+        "PAYMENT_GATEWAY_TIMEOUT_S": "1.5",
+        "DEMO_GATEWAY_DB": str(tmp_path / "bank.db"),
+        "DEMO_GATEWAY_SLOW_S": "0.5",
     }
     assert Settings.from_env(env) == Settings(
         database_url="postgresql://app@db.internal:5432/app",
@@ -58,18 +71,32 @@ def test_every_variable_overrides_its_default(tmp_path: Path) -> None:
         identity_registry="nciic",
         tariff_dir=tmp_path,
         action_endpoint="http://actions.internal/webhook",
+        payment_gateway_host="0.0.0.0",
+        payment_gateway_port=15077,
+        payment_gateway="https://pay.internal/api/",
+        payment_gateway_secret="s3cret",
+        payment_gateway_timeout_s=1.5,
+        demo_gateway_db=tmp_path / "bank.db",
+        demo_gateway_slow_s=0.5,
     )
     assert Settings.from_env(env).action_endpoint_url == "http://actions.internal/webhook"
+    assert Settings.from_env(env).payment_gateway_url == "https://pay.internal/api"
 
 
 def test_empty_values_count_as_unset() -> None:
-    env = {name: "" for name in ("DATABASE_URL", "REDIS_URL", "EVENT_BROKER_URL", "RASA_PORT", "ACTION_ENDPOINT_URL")}
+    env = {name: "" for name in ("DATABASE_URL", "REDIS_URL", "EVENT_BROKER_URL", "RASA_PORT", "ACTION_ENDPOINT_URL",
+                                 "PAYMENT_GATEWAY_URL", "PAYMENT_GATEWAY_PORT", "PAYMENT_GATEWAY_TIMEOUT_S")}
     assert Settings.from_env(env) == Settings.from_env({})
 
 
 def test_action_endpoint_is_derived_from_action_host_and_port() -> None:
     settings = Settings.from_env({"ACTION_HOST": "10.0.0.7", "ACTION_PORT": "6000"})
     assert settings.action_endpoint_url == "http://10.0.0.7:6000/webhook"
+
+
+def test_payment_gateway_url_is_derived_from_its_host_and_port() -> None:
+    settings = Settings.from_env({"PAYMENT_GATEWAY_HOST": "10.0.0.8", "PAYMENT_GATEWAY_PORT": "6077"})
+    assert settings.payment_gateway_url == "http://10.0.0.8:6077"
 
 
 def test_an_explicit_env_is_not_mixed_with_the_process_environment(monkeypatch: pytest.MonkeyPatch) -> None:

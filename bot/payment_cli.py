@@ -1,0 +1,48 @@
+"""Payment jobs: ``python -m bot autopay run`` (monthly auto-debit) and ``python -m bot payments
+resolve`` (ask the gateway about payments whose outcome is still being confirmed)."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from bot.cli import CliContext, Command, no_arguments, register
+from bot.db.enums import PaymentStatus
+from bot.money import format_yuan_symbol
+from bot.payments.gateway import gateway_from_settings
+from bot.services.autopay import run_autopay
+from bot.services.payment_ledger import PaymentRecord
+from bot.services.payments import resolve_pending
+
+
+def _line(record: PaymentRecord) -> str:
+    """One payment, without personal data: account, order, amount, outcome."""
+    outcome = record.status.value
+    if record.status is PaymentStatus.DECLINED:
+        outcome += f" ({record.failure_reason})"
+    return f"{record.account_number}  {record.order_id}  {format_yuan_symbol(record.amount_fen)}  {outcome}"
+
+
+def _autopay_run(_args: argparse.Namespace, context: CliContext) -> int:
+    gateway = gateway_from_settings(context.settings)
+    result = asyncio.run(run_autopay(context.session_factory(), context.clock, gateway))
+    for record in result.charged:
+        context.print(_line(record))
+    context.print(
+        f"charged {len(result.charged)}, nothing owed {result.nothing_owed}, skipped {result.skipped}"
+    )
+    return 0
+
+
+def _payments_resolve(_args: argparse.Namespace, context: CliContext) -> int:
+    gateway = gateway_from_settings(context.settings)
+    settled = asyncio.run(resolve_pending(context.session_factory(), context.clock, gateway))
+    for record in settled:
+        context.print(_line(record))
+    context.print(f"resolved {len(settled)}")
+    return 0
+
+
+register(Command("autopay run", "charge every account signed up for auto-debit what it owes today",
+                 no_arguments, _autopay_run))
+register(Command("payments resolve", "settle payments still pending by asking the payment gateway",
+                 no_arguments, _payments_resolve))
