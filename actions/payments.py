@@ -36,6 +36,7 @@ from bot.services.payment_options import (
 )
 from bot.services.payments import pay
 from bot.text.amounts import AmountError
+from bot.text.request_words import confirms_an_action
 
 FORM = "pay_bill_form"
 PAY_SLOTS = ("account_number", "pay_amount", "pay_method", "pay_confirmed", "payment_key")
@@ -338,3 +339,20 @@ def tell_outcome(dispatcher: CollectingDispatcher, outcome: PaymentRecord | Paym
             response=DECLINE_RESPONSES.get(outcome.failure_reason or "", "utter_payment_declined_other"),
             buttons=[{"title": "换一种方式支付", "payload": retry}],
         )
+
+
+class ActionAffirmWithoutQuestion(Action):
+    """A yes with nothing asked. "确认" or "确定支付" is told plainly that nothing is waiting to be
+    confirmed and nothing is charged; a plain "好的" just gets "anything else?"."""
+
+    def name(self) -> str:
+        return "action_affirm_without_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = (tracker.latest_message or {}).get("text")
+        dispatcher.utter_message(
+            response="utter_no_payment_to_confirm" if confirms_an_action(text) else "utter_anything_else"
+        )
+        return []

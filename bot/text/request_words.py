@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+_CONFIRMS_AN_ACTION = re.compile(r"确认|确定|支付|付款|扣款|缴费|交费")
 _TREND = re.compile(r"趋势|走势|曲线|图表|柱状图|统计图|(?:画|发|给|看|出)(?:个|张|一张)?图|变化")
 _RECEIPT = re.compile(r"凭证|收据|回单|缴费证明|付款证明")
 
@@ -14,6 +15,11 @@ def wants_trend(text: str | None) -> bool:
 
 def wants_receipt(text: str | None) -> bool:
     return bool(_RECEIPT.search(text or ""))
+
+
+def confirms_an_action(text: str | None) -> bool:
+    """ "确认", "确定支付": a yes that would carry something out, unlike "好的" or "嗯"."""
+    return bool(_CONFIRMS_AN_ACTION.search(text or ""))
 
 
 AUTOPAY_SIGN_UP, AUTOPAY_CHANGE_CARD, AUTOPAY_CANCEL = "sign_up", "change_card", "cancel"

@@ -53,5 +53,6 @@ def test_paying_the_unpaid_bill_clears_it_and_a_second_confirm_charges_nothing(
     balance = texts(zhang_wei.say("查询余额"))
     assert balance == ["户号3301000001当前没有欠费，预存余额¥0.00。"]
 
-    assert texts(zhang_wei.say("确认支付")) == [response_text("utter_no_payment_to_confirm")]
+    for confirm in ("确认支付", "确认"):  # a double tap, or a yes with nothing asked
+        assert texts(zhang_wei.say(confirm)) == [response_text("utter_no_payment_to_confirm")]
     assert _chat_payments(assistant.database_url, "3301000001") == [("succeeded", amount_fen)]

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from actions.bills import ActionQueryBalance
 from actions.payment_records import ActionQueryPayments
 from actions.payments import (
+    ActionAffirmWithoutQuestion,
     ActionAskPayAmount,
     ActionAskPayConfirmed,
     ActionAskPayMethod,
@@ -218,3 +219,13 @@ def test_payment_history_lists_payments_with_receipts(action_deps: Services) -> 
                            slots={"account_number": "3301000001"})
     sent, _ = run(ActionQueryPayments(), tracker)
     assert responses(sent) == ["utter_receipt_ready"] and sent[0]["receipt_no"] == receipt_no
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [("确认", "utter_no_payment_to_confirm"), ("确定支付", "utter_no_payment_to_confirm"),
+     ("好的", "utter_anything_else"), ("嗯嗯", "utter_anything_else")],
+)
+def test_a_yes_with_nothing_asked(text: str, response: str) -> None:
+    messages, events = run(ActionAffirmWithoutQuestion(), make_tracker(intent="affirm", text=text))
+    assert responses(messages) == [response] and events == []
