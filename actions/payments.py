@@ -159,6 +159,7 @@ class ActionAskPayAccount(Action):
     """Which account: buttons of the bound accounts; with none, binding comes first."""
 
     form = FORM
+    ask_response = "utter_ask_account_for_payment"
 
     def name(self) -> str:
         return f"action_ask_{self.form}_account_number"
@@ -175,7 +176,7 @@ class ActionAskPayAccount(Action):
             return _end_form()
         choices = resolved.choices if isinstance(resolved, Resolution) else ()
         numbers = [c.account_number for c in choices] or [str(resolved)]
-        dispatcher.utter_message(response="utter_ask_account_for_payment", buttons=[
+        dispatcher.utter_message(response=self.ask_response, buttons=[
             {"title": number, "payload": _payload("inform", account_number=number)} for number in numbers
         ])
         return []

@@ -50,6 +50,7 @@ from bot.db.session import SessionFactory
 from bot.money import yuan_to_fen
 from bot.payments.demo_bank import DemoInstrument, load_instruments
 from bot.privacy import mask_id_number
+from bot.services.work_orders import add_working_days
 from bot.settings import PROJECT_ROOT
 
 REGIONS_FILE = PROJECT_ROOT / "data" / "regions.yml"
@@ -230,14 +231,6 @@ def _add_months(first_of_month: date, months: int) -> date:
 
 def _last_day_of_month(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def _add_working_days(day: date, count: int) -> date:
-    while count > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
 
 
 def _at(day: date, hh_mm: str) -> datetime:
@@ -533,7 +526,7 @@ def _seed_work_orders(
             user_id=None,  # taken at a service counter
             status=events[-1][0],
             form_data=dict(demo.form_data),
-            promised_by=_add_working_days(created_on, demo.promised_working_days),
+            promised_by=add_working_days(created_on, demo.promised_working_days),
             created_at=events[0][1],
             updated_at=events[-1][1],
         )

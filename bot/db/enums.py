@@ -61,6 +61,9 @@ class WorkOrderKind(StrEnum):
 
 class WorkOrderStatus(StrEnum):
     ACCEPTED = "已受理"
+    # Accepted, but the applicant still has to hand in documents (e.g. from a channel
+    # that cannot carry files); the time limit runs once they are complete.
+    AWAITING_DOCUMENTS = "待补充资料"
     REVIEWING = "审核中"
     DISPATCHED = "已派单"
     IN_PROGRESS = "处理中"

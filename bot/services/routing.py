@@ -40,10 +40,11 @@ ROUTES: dict[str, Route] = {
     "pay_bill": Route("pay_bill_form", Gate.LOGIN),
     "query_payments": Route("action_query_payments", Gate.LOGIN),
     "setup_autopay": Route("autopay_form", Gate.LOGIN),
+    # 更名/过户 derives who applies (户主本人 or 经办人) from the real-name record.
+    "rename_transfer": Route("rename_transfer_form", Gate.VERIFIED),
+    "query_progress": Route("action_query_progress", Gate.LOGIN),
     # Flows of later issues: honest "not online yet" once the user is known.
-    "rename_transfer": Route(NOT_ONLINE_YET, Gate.LOGIN),
     "new_install": Route(NOT_ONLINE_YET, Gate.VERIFIED),
-    "query_progress": Route(NOT_ONLINE_YET, Gate.LOGIN),
     "report_fault": Route(NOT_ONLINE_YET, Gate.NONE),
     "query_outage": Route(NOT_ONLINE_YET, Gate.NONE),
 }

@@ -5,7 +5,8 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, Integer, MetaData, inspect
+from sqlalchemy import Column, Integer, MetaData, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from bot.db import models  # noqa: F401  (registers the tables)
 from bot.db.base import metadata
@@ -71,3 +72,36 @@ def test_env_falls_back_to_database_url(
     del config.attributes["url"]
     command.upgrade(config, "head")
     assert current_revision(empty_database_url) == head_revision()
+
+
+def test_0006_allows_awaiting_documents_and_downgrades_it_to_accepted(empty_database_url: str) -> None:
+    """The status CHECKs are not compared above, so 待补充资料 is checked by writing it."""
+    insert_order = text(
+        "INSERT INTO work_orders (id, order_no, kind, status, form_data, created_at, updated_at) "
+        "VALUES (:id, :no, '更名', :status, '{}', '2026-11-23 01:00:00', '2026-11-23 01:00:00')"
+    )
+    insert_event = text(
+        "INSERT INTO work_order_events (work_order_id, status, at) VALUES (:id, :status, '2026-11-23 01:00:00')"
+    )
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert_order, {"id": 1, "no": "GD20261123001", "status": "待补充资料"})
+            connection.execute(insert_event, {"id": 1, "status": "待补充资料"})
+        downgrade(empty_database_url, "0005")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT status FROM work_orders")).scalars().all() == ["已受理"]
+            assert connection.execute(text("SELECT status FROM work_order_events")).scalars().all() == ["已受理"]
+        for statement, values in (
+            (insert_order, {"id": 2, "no": "GD20261123002", "status": "待补充资料"}),
+            (insert_event, {"id": 1, "status": "待补充资料"}),
+        ):
+            with pytest.raises(IntegrityError), engine.begin() as connection:
+                connection.execute(statement, values)
+        upgrade(empty_database_url)
+        with engine.begin() as connection:
+            connection.execute(insert_order, {"id": 2, "no": "GD20261123002", "status": "待补充资料"})
+        assert _schema_diff(empty_database_url) == []
+    finally:
+        engine.dispose()

@@ -1,0 +1,460 @@
+"""更名/过户 as one guided form (网上国网 五(一)): account → eligibility → 是否变更产权/户主 →
+须知 → the new holder → (过户) 电费清算方式 and 产权证明 → (经办人) ID and 授权委托书 → SMS code
+to the contact phone → summary → 提交. The applicant's role is derived from the real-name record.
+Several answers may come in one message, and a later one corrects an earlier one."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.account_query import pay_button
+from actions.common import call, chat_identity, deps, latest_entity, latest_intent, response_text, who_is_talking
+from actions.form_validation import FAILURES_SLOT, failures_so_far
+from actions.identity import ID_REJECTIONS
+from actions.login import CODE_GONE, CODE_REJECTIONS
+from actions.payments import AccountAndMethodValidation, ActionAskPayAccount
+from actions.uploads import FILE_INTENT, photo_problem_response
+from bot.channels.capabilities import shows_images
+from bot.db.enums import WorkOrderKind
+from bot.money import format_yuan_symbol
+from bot.privacy import mask_id_number, mask_phone
+from bot.services.attachments import UploadedFile, UploadProblem, read_upload
+from bot.services.identity import IdRejected, NameRejected, validate_id_number, validate_person_name
+from bot.services.phones import normalize_mobile
+from bot.services.rename_transfer import (
+    ApplicantRole,
+    Application,
+    Eligible,
+    RenameRefusal,
+    RenameRefused,
+    Settlement,
+    SubmitProblem,
+    SubmitProblemReason,
+    Submitted,
+    applicant_role,
+    check_eligibility,
+    notice_text,
+    settlement_options,
+    settlement_problem,
+    submit_application,
+)
+from bot.services.verification import CodeIssued, CodePurpose, CodeRejected, check_code, issue_code
+from bot.text.labels import day_label
+
+FORM = "rename_transfer_form"
+ROLE_SLOT = "rt_role"
+FORM_SLOTS = (
+    "account_number", "change_type", "rt_ownership_change", "rt_notice_read", "new_holder_name", "new_holder_id",
+    "contact_phone", "settlement", "property_certificate", "agent_id_number", "power_of_attorney", "rt_sms_code",
+    "rt_confirmed", "rt_refused", ROLE_SLOT,
+)
+TRANSFER_ONLY = ("settlement", "property_certificate")
+AGENT_ONLY = ("agent_id_number", "power_of_attorney")
+UPLOAD_SLOTS = ("property_certificate", "power_of_attorney")
+LATER = "later"  # documents handed in later (channels without files)
+CODE_ACCEPTED = "accepted"
+REFUSALS = {
+    RenameRefusal.NOT_BOUND: "utter_account_not_bound",
+    RenameRefusal.CATEGORY: "utter_rt_refused_category",
+    RenameRefusal.ORDER_IN_PROGRESS: "utter_rt_refused_order_in_progress",
+    RenameRefusal.OVERDUE_ARREARS: "utter_rt_refused_overdue",
+}
+SUBMIT_PROBLEMS = {
+    SubmitProblemReason.NOT_VERIFIED: "utter_rt_problem_not_verified",
+    SubmitProblemReason.BAD_NAME: "utter_rt_problem_bad_name",
+    SubmitProblemReason.BAD_ID_NUMBER: "utter_rt_problem_bad_id_number",
+    SubmitProblemReason.BAD_PHONE: "utter_rt_problem_bad_phone",
+    SubmitProblemReason.NOT_APPLICABLE: "utter_rt_problem_not_applicable",
+    SubmitProblemReason.BAD_SETTLEMENT: "utter_rt_problem_bad_settlement",
+    SubmitProblemReason.MISSING: "utter_rt_problem_missing",
+    SubmitProblemReason.AGENT_ID_MISMATCH: "utter_rt_problem_agent_id_mismatch",
+    SubmitProblemReason.DOCUMENT_MISSING: "utter_rt_problem_document_missing",
+    SubmitProblemReason.ATTACHMENT_NOT_FOUND: "utter_rt_problem_attachment_not_found",
+}
+_WANTS_NOTICE = re.compile(r"看|查看|须知|内容|原文|全文")
+
+
+def kind_of(tracker: Tracker) -> WorkOrderKind:
+    """过户 when the owner changes (or the user said 过户 and has not answered otherwise), else 更名."""
+    answer = tracker.get_slot("rt_ownership_change")
+    if answer is not None:
+        return WorkOrderKind.TRANSFER if answer is True else WorkOrderKind.RENAME
+    return WorkOrderKind.TRANSFER if tracker.get_slot("change_type") == "过户" else WorkOrderKind.RENAME
+
+
+def explain_refusal(dispatcher: CollectingDispatcher, refused: RenameRefused, account_number: str) -> None:
+    values: dict[str, Any] = {"account_number": account_number}
+    buttons: list[dict[str, str]] = []
+    if refused.reason is RenameRefusal.CATEGORY:
+        values["category"] = refused.category.value if refused.category else ""
+    elif refused.reason is RenameRefusal.ORDER_IN_PROGRESS:
+        values |= {"order_no": refused.order_no, "status": refused.order_status.value if refused.order_status else ""}
+    elif refused.reason is RenameRefusal.OVERDUE_ARREARS:
+        values["amount"] = format_yuan_symbol(refused.amount_due_fen or 0)
+        buttons = [pay_button(account_number)]
+    dispatcher.utter_message(response=REFUSALS[refused.reason], buttons=buttons, **values)
+
+
+async def _eligibility(tracker: Tracker, account_number: str, kind: WorkOrderKind) -> Eligible | RenameRefused | None:
+    user = await who_is_talking(tracker)
+    if user is None:
+        return None
+    d = deps()
+    return await call(check_eligibility, d.session_factory, d.clock, user_id=user.user_id,
+                      account_number=account_number, kind=kind)
+
+
+class ValidateRenameTransferForm(AccountAndMethodValidation):
+    def name(self) -> str:
+        return "validate_rename_transfer_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        """Only what this application needs: 过户 adds settlement and the certificate, an agent
+        adds their ID and the power of attorney, and channels without files upload later."""
+        if tracker.get_slot("rt_refused"):
+            return []
+        skipped: set[str] = set()
+        if kind_of(tracker) is WorkOrderKind.RENAME:
+            skipped |= set(TRANSFER_ONLY)
+        if tracker.get_slot(ROLE_SLOT) != ApplicantRole.AGENT.value:
+            skipped |= set(AGENT_ONLY)
+        if not shows_images(chat_identity(tracker)[0]):
+            skipped |= set(UPLOAD_SLOTS)
+        return [slot for slot in domain_slots if slot not in skipped]
+
+    async def validate_account_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A bound account that can be handled online; otherwise the reason, and the form ends."""
+        bound = await super().validate_account_number(value, dispatcher, tracker, domain)
+        number = bound.get("account_number")
+        if not number:
+            return bound
+        verdict = await _eligibility(tracker, number, kind_of(tracker))
+        if isinstance(verdict, RenameRefused):
+            explain_refusal(dispatcher, verdict, number)
+            return {"account_number": number, "rt_refused": True}
+        user = await who_is_talking(tracker)
+        role = await call(applicant_role, deps().session_factory, user_id=user.user_id, account_number=number)
+        return bound | {ROLE_SLOT: role.value if role else None}
+
+    async def validate_rt_ownership_change(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        said = tracker.get_slot("change_type")
+        chosen = "过户" if value is True else "更名"
+        if said in ("更名", "过户") and said != chosen:
+            dispatcher.utter_message(response="utter_rt_contradiction", said=said, chosen=chosen)
+            return {"rt_ownership_change": None, "change_type": None}
+        account = tracker.get_slot("account_number")
+        if value is True and account:
+            verdict = await _eligibility(tracker, account, WorkOrderKind.TRANSFER)
+            if isinstance(verdict, RenameRefused):
+                explain_refusal(dispatcher, verdict, account)
+                return {"rt_ownership_change": True, "rt_refused": True}
+        return self.accept("rt_ownership_change", value is True, change_type=chosen)
+
+    async def validate_change_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """"不是更名，是过户" mid-form: a correction of the answer already given."""
+        if value not in ("更名", "过户"):
+            return {"change_type": None}
+        answered = tracker.get_slot("rt_ownership_change")
+        if answered is not None and answered != (value == "过户"):
+            dispatcher.utter_message(response="utter_rt_change_type_corrected", change_type=value)
+            return {"change_type": value, "rt_ownership_change": value == "过户", "rt_confirmed": None}
+        return {"change_type": value}
+
+    async def validate_rt_notice_read(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value == "read":
+            return self.accept("rt_notice_read", "read")
+        if value != "declined" and _WANTS_NOTICE.search(str(value or "")):
+            dispatcher.utter_message(text=notice_text(kind_of(tracker)))
+            return {"rt_notice_read": None}
+        return self.reject(dispatcher, tracker, "rt_notice_read", "utter_rt_notice_required")
+
+    async def validate_new_holder_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        name = validate_person_name(str(value or ""))
+        if isinstance(name, NameRejected):
+            return self.reject(dispatcher, tracker, "new_holder_name", "utter_invalid_person_name")
+        return self.accept("new_holder_name", name)
+
+    async def validate_new_holder_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._id_number("new_holder_id", value, dispatcher, tracker)
+
+    async def validate_agent_id_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._id_number("agent_id_number", value, dispatcher, tracker)
+
+    def _id_number(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        number = validate_id_number(str(value or ""), today=deps().clock.today())
+        if isinstance(number, IdRejected):
+            return self.reject(dispatcher, tracker, slot, ID_REJECTIONS[number.reason])
+        return self.accept(slot, number)
+
+    async def validate_contact_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        phone = normalize_mobile(str(value or ""))
+        if phone is None:
+            return self.reject(dispatcher, tracker, "contact_phone", "utter_invalid_phone")
+        # A new number needs a new code.
+        return self.accept("contact_phone", phone, rt_sms_code=None)
+
+    async def validate_settlement(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        account = tracker.get_slot("account_number")
+        verdict = await _eligibility(tracker, account, WorkOrderKind.TRANSFER) if account else None
+        if not isinstance(verdict, Eligible):
+            return {"settlement": None}
+        choice = next((s.value for s in Settlement if s.value in str(value or "")), str(value or ""))
+        if settlement_problem(choice, verdict.arrears_fen, verdict.prepaid_balance_fen) is not None:
+            options = settlement_options(verdict.arrears_fen, verdict.prepaid_balance_fen)
+            return self.reject(
+                dispatcher, tracker, "settlement", "utter_rt_settlement_inconsistent",
+                options="、".join(o.value for o in options),
+            )
+        return self.accept("settlement", choice)
+
+    async def validate_property_certificate(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._document("property_certificate", dispatcher, tracker)
+
+    async def validate_power_of_attorney(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._document("power_of_attorney", dispatcher, tracker)
+
+    async def _document(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        """A file this chat just sent (jpg/png/pdf, at most 10 MB, checked when received)."""
+        if latest_intent(tracker) != FILE_INTENT:
+            return self.reject(dispatcher, tracker, slot, "utter_rt_upload_needed")
+        problem = latest_entity(tracker, "upload_problem")
+        if problem in UploadProblem._value2member_map_:
+            return self.reject(dispatcher, tracker, slot, photo_problem_response(UploadProblem(problem)))
+        channel, sender_id = chat_identity(tracker)
+        d = deps()
+        upload = await call(read_upload, d.session_factory, d.settings.files_dir,
+                            attachment_id=latest_entity(tracker, "attachment_id"), channel=channel, sender_id=sender_id)
+        if not isinstance(upload, UploadedFile):
+            return self.reject(dispatcher, tracker, slot, photo_problem_response(upload))
+        dispatcher.utter_message(response="utter_rt_upload_received")
+        return self.accept(slot, str(upload.attachment_id))
+
+    async def validate_rt_sms_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        phone = tracker.get_slot("contact_phone")
+        if value == CODE_ACCEPTED or not phone:
+            return {"rt_sms_code": None}  # never a typed "accepted"
+        d = deps()
+        outcome = await call(check_code, d.session_factory, d.clock, phone=phone,
+                             purpose=CodePurpose.RENAME_TRANSFER, code=str(value or ""))
+        if isinstance(outcome, CodeRejected) and outcome.reason in CODE_GONE:
+            # Expired or used up: say so, and the question sends a new code.
+            dispatcher.utter_message(response=CODE_REJECTIONS[outcome.reason])
+            return {"rt_sms_code": None, FAILURES_SLOT: None}
+        if isinstance(outcome, CodeRejected):
+            return self.reject(dispatcher, tracker, "rt_sms_code", "utter_rt_code_rejected")
+        return self.accept("rt_sms_code", CODE_ACCEPTED)
+
+    async def validate_rt_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self.accept("rt_confirmed", value is True)
+
+
+class ActionAskBusinessAccount(ActionAskPayAccount):
+    form = FORM
+    ask_response = "utter_ask_account_for_business"
+
+
+class ActionAskNotice(Action):
+    """《低压更名/过户业务办理须知》 in full, to be confirmed as read."""
+
+    def name(self) -> str:
+        return f"action_ask_{FORM}_rt_notice_read"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        kind = kind_of(tracker)
+        dispatcher.utter_message(text=notice_text(kind))
+        dispatcher.utter_message(response="utter_ask_rt_notice_read", kind=kind.value)
+        return []
+
+
+class ActionAskSettlement(Action):
+    """The 电费清算方式 that fit the account's balance, as buttons."""
+
+    def name(self) -> str:
+        return f"action_ask_{FORM}_settlement"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        account = tracker.get_slot("account_number")
+        verdict = await _eligibility(tracker, account, WorkOrderKind.TRANSFER) if account else None
+        if not isinstance(verdict, Eligible):
+            dispatcher.utter_message(response="utter_account_not_bound")
+            return [SlotSet("rt_refused", True)]
+        dispatcher.utter_message(
+            response="utter_ask_rt_settlement", arrears=format_yuan_symbol(verdict.arrears_fen),
+            prepaid=format_yuan_symbol(verdict.prepaid_balance_fen),
+            buttons=[{"title": s.value, "payload": "/inform" + json.dumps({"settlement": s.value}, ensure_ascii=False)}
+                     for s in settlement_options(verdict.arrears_fen, verdict.prepaid_balance_fen)],
+        )
+        return []
+
+
+class ActionAskPropertyCertificate(Action):
+    """Asks for a document to be sent as a photo or PDF (only asked where files can be sent)."""
+
+    slot, question = "property_certificate", "utter_ask_rt_property_certificate"
+
+    def name(self) -> str:
+        return f"action_ask_{FORM}_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response=self.question)
+        return []
+
+
+class ActionAskPowerOfAttorney(ActionAskPropertyCertificate):
+    slot, question = "power_of_attorney", "utter_ask_rt_power_of_attorney"
+
+
+class ActionAskRenameCode(Action):
+    """Sends the SMS code to the contact phone (same limits as login) and asks for it."""
+
+    def name(self) -> str:
+        return f"action_ask_{FORM}_rt_sms_code"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if failures_so_far(tracker, "rt_sms_code"):  # a mistyped code: the one sent is still good
+            dispatcher.utter_message(response="utter_ask_rt_sms_code")
+            return []
+        phone = tracker.get_slot("contact_phone")
+        d = deps()
+        outcome = await call(issue_code, d.session_factory, d.sms_gateway, d.clock, phone=phone or "",
+                             purpose=CodePurpose.RENAME_TRANSFER)
+        if isinstance(outcome, CodeIssued):
+            dispatcher.utter_message(response="utter_code_sent", masked_phone=mask_phone(outcome.phone))
+        else:
+            dispatcher.utter_message(response="utter_rt_code_not_sent")
+        dispatcher.utter_message(response="utter_ask_rt_sms_code")
+        return []
+
+
+class ActionAskRenameConfirmed(Action):
+    """Everything collected, masked, to be submitted."""
+
+    def name(self) -> str:
+        return f"action_ask_{FORM}_rt_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        kind = kind_of(tracker)
+        lines = [
+            f"业务：{kind.value}",
+            f"户号：{tracker.get_slot('account_number')}",
+            f"申请人身份：{tracker.get_slot(ROLE_SLOT) or ''}",
+            f"新户主/新户名：{tracker.get_slot('new_holder_name')}",
+            f"身份证号：{mask_id_number(str(tracker.get_slot('new_holder_id') or ''))}",
+            f"联系电话：{mask_phone(str(tracker.get_slot('contact_phone') or ''))}",
+        ]
+        if kind is WorkOrderKind.TRANSFER:
+            lines.append(f"电费清算方式：{tracker.get_slot('settlement')}")
+        documents = [tracker.get_slot(slot) for slot in UPLOAD_SLOTS if slot in _asked_slots(tracker)]
+        if documents:
+            lines.append(f"已上传材料：{len([d for d in documents if d])}份")
+        dispatcher.utter_message(response="utter_ask_rt_confirmed", summary="\n".join(lines))
+        return []
+
+
+def _asked_slots(tracker: Tracker) -> set[str]:
+    return {slot for slot in FORM_SLOTS if tracker.get_slot(slot) is not None}
+
+
+class ActionSubmitRenameTransfer(Action):
+    """Creates the work order (checked again by the service), or says why not and keeps the answers."""
+
+    def name(self) -> str:
+        return "action_submit_rename_transfer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        reset: list[EventType] = [SlotSet(slot, None) for slot in (*FORM_SLOTS, FAILURES_SLOT)]
+        user = await who_is_talking(tracker)
+        account = tracker.get_slot("account_number")
+        if user is None or not account or tracker.get_slot("rt_refused"):
+            return reset
+        if tracker.get_slot("rt_confirmed") is not True or tracker.get_slot("rt_sms_code") != CODE_ACCEPTED:
+            dispatcher.utter_message(response="utter_rt_not_submitted")
+            return reset
+        channel, _ = chat_identity(tracker)
+        later = not shows_images(channel)
+        application = Application(
+            new_holder_name=str(tracker.get_slot("new_holder_name") or ""),
+            new_holder_id_number=str(tracker.get_slot("new_holder_id") or ""),
+            contact_phone=str(tracker.get_slot("contact_phone") or ""),
+            settlement=tracker.get_slot("settlement"),
+            property_certificate_id=_attachment(tracker.get_slot("property_certificate")),
+            agent_id_number=tracker.get_slot("agent_id_number"),
+            power_of_attorney_id=_attachment(tracker.get_slot("power_of_attorney")),
+            documents_later=later,
+        )
+        d = deps()
+        outcome = await call(submit_application, d.session_factory, d.clock, user_id=user.user_id,
+                             account_number=account, kind=kind_of(tracker), application=application,
+                             note=response_text(domain, "utter_rt_order_note"))
+        if isinstance(outcome, Submitted):
+            promised = day_label(outcome.promised_by) if outcome.promised_by else "补齐材料后"
+            dispatcher.utter_message(
+                response="utter_rt_submitted", kind=outcome.kind.value, order_no=outcome.order_no,
+                status=outcome.status.value, promised=promised,
+                buttons=[_autopay_button(account)],
+            )
+            if later:
+                upload_url = f"{d.settings.public_url}/webhooks/rest/upload"
+                dispatcher.utter_message(response="utter_rt_documents_later", url=upload_url)
+            return reset
+        if isinstance(outcome, RenameRefused):
+            explain_refusal(dispatcher, outcome, account)
+            return reset
+        return self._retry(dispatcher, outcome)
+
+    @staticmethod
+    def _retry(dispatcher: CollectingDispatcher, problem: SubmitProblem) -> list[EventType]:
+        """提交失败: the reason, then the form again with every answer but the faulty one."""
+        dispatcher.utter_message(response=SUBMIT_PROBLEMS[problem.reason])
+        field_slots = {
+            "new_holder_name": "new_holder_name", "new_holder_id_number": "new_holder_id",
+            "contact_phone": "contact_phone", "settlement": "settlement",
+            "property_certificate_id": "property_certificate", "agent_id_number": "agent_id_number",
+            "power_of_attorney_id": "power_of_attorney",
+        }
+        cleared = [SlotSet(field_slots[problem.field], None)] if problem.field in field_slots else []
+        return [*cleared, SlotSet("rt_confirmed", None), FollowupAction(FORM)]
+
+
+def _autopay_button(account_number: str) -> dict[str, str]:
+    """适时推送智能交费: offered right after a successful application."""
+    return {"title": "开通智能交费", "payload": "/setup_autopay" + json.dumps({"account_number": account_number})}
+
+
+def _attachment(value: Any) -> int | None:
+    text = str(value or "")
+    return int(text) if text.isdigit() else None
