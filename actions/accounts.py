@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import call, deps, latest_entity, latest_intent, response_text, who_is_talking
 from actions.form_validation import RetryingFormValidation
+from actions.login import resume_request
 from actions.uploads import FILE_INTENT, account_on_photo, photo_problem_response
 from bot.services.account_preview import AccountPreview
 from bot.services.account_search import add_pending, pending, search_accounts
@@ -36,6 +37,7 @@ from bot.services.barcode import account_from_barcode_digits
 from bot.services.consent import DecisionRefused, decide_consent
 from bot.services.ownership import CertifyRefusal, CertifyRefused, certify_owner
 from bot.services.regions import region_code_named
+from bot.services.routing import NOTHING, ROUTE_SLOT, ROUTES
 from bot.services.search_terms import SearchTerms, search_terms
 
 NUMBER_REJECTIONS = {
@@ -186,13 +188,25 @@ class ConfirmedAccountSubmission(Action, ABC):
 
 
 class ActionBindAccount(ConfirmedAccountSubmission):
-    """Binds, or asks the certified owner's consent."""
+    """Binds, or asks the certified owner's consent; then resumes a request that needed an
+    account (更名/过户 with none bound), like the resumes after login and verification."""
 
     confirm_slot = "bind_confirmed"
     declined_response = "utter_bind_declined"
 
     def name(self) -> str:
         return "action_bind_account"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        user = await who_is_talking(tracker)
+        if tracker.get_slot("pending_intent") in ROUTES and user is not None and await call(
+            list_bound, deps().session_factory, user.user_id
+        ):
+            return events + await resume_request(dispatcher, tracker)
+        return [*events, SlotSet("pending_intent", None), SlotSet(ROUTE_SLOT, NOTHING)]
 
     async def submit(self, dispatcher: CollectingDispatcher, user_id: int, number: str) -> None:
         d = deps()

@@ -1,4 +1,5 @@
-"""Consent news shown when a user next chats: requests to owners, decisions to requesters."""
+"""News shown when a user next chats: consent requests to owners, decisions to requesters, and
+status changes of their work orders (channels that can push will send these at once)."""
 from __future__ import annotations
 
 import json
@@ -7,6 +8,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import call, deps
 from bot.services.consent import mark_delivered, pending_consents_for_owner, undelivered_consent_outcomes
+from bot.services.work_orders import mark_delivered as mark_order_notices_delivered
+from bot.services.work_orders import pending_order_notices
+from bot.text.labels import day_label
 
 
 def _decision_buttons(request_id: int) -> list[dict[str, str]]:
@@ -18,7 +22,9 @@ def _decision_buttons(request_id: int) -> list[dict[str, str]]:
 
 
 async def deliver_consent_notices(dispatcher: CollectingDispatcher, *, user_id: int) -> None:
-    """Tell ``user_id`` about decided requests they made and requests waiting for them."""
+    """Tell ``user_id`` about decided requests they made, requests waiting for them, and
+    news of their work orders."""
+    await deliver_order_notices(dispatcher, user_id=user_id)
     d = deps()
     outcomes = await call(undelivered_consent_outcomes, d.session_factory, user_id)
     for outcome in outcomes:
@@ -36,3 +42,18 @@ async def deliver_consent_notices(dispatcher: CollectingDispatcher, *, user_id: 
             account_number=request.account_number,
             buttons=_decision_buttons(request.request_id),
         )
+
+
+async def deliver_order_notices(dispatcher: CollectingDispatcher, *, user_id: int) -> None:
+    """Each status change of the user's work orders since they last chatted, once."""
+    d = deps()
+    notices = await call(pending_order_notices, d.session_factory, user_id=user_id)
+    for notice in notices:
+        dispatcher.utter_message(
+            response="utter_order_status_changed", order_no=notice.order_no, kind=notice.kind.value,
+            status=notice.status.value,
+            promised=day_label(notice.promised_by) if notice.promised_by else "—",
+        )
+    if notices:
+        await call(mark_order_notices_delivered, d.session_factory, d.clock, user_id=user_id,
+                   notice_ids=[n.id for n in notices])

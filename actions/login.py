@@ -22,6 +22,7 @@ from actions.consent_notices import deliver_consent_notices
 from actions.form_validation import RetryingFormValidation
 from actions.uploads import FILE_INTENT, account_on_photo, explain_photo_problem
 from bot.privacy import mask_phone
+from bot.services.accounts import list_bound
 from bot.services.login import LoggedIn, LoginRefused, complete_login, logout, start_login
 from bot.services.routing import NOTHING, ROUTE_SLOT, ROUTES, decide
 from bot.services.verification import CodeRejection, IssueRefusal
@@ -48,7 +49,10 @@ FRESH_SLOTS = {
 }
 # Answers that belong to an earlier request's confirmation: never carried into a new one.
 CLEARED_SLOTS = ("pay_confirmed", "payment_key", "autopay_confirmed", "rt_confirmed", "rt_refused")
-DETOUR_NOTICE = {"login_form": "utter_login_required", "verify_identity_form": "utter_verification_required"}
+DETOUR_NOTICE = {
+    "login_form": "utter_login_required", "verify_identity_form": "utter_verification_required",
+    "bind_account_form": "utter_bind_required",
+}
 
 
 async def route(
@@ -62,8 +66,10 @@ async def route(
     if done and user is not None and (intent == "login" or user.real_name_verified):
         dispatcher.utter_message(response=done, masked_phone=user.masked_phone)
         return [SlotSet(ROUTE_SLOT, NOTHING)]
+    needs_account = ROUTES[intent].needs_account and user is not None
+    has_accounts = not needs_account or bool(await call(list_bound, deps().session_factory, user.user_id))
     decision = decide(
-        intent, logged_in=user is not None, verified=bool(user and user.real_name_verified)
+        intent, logged_in=user is not None, verified=bool(user and user.real_name_verified), has_accounts=has_accounts
     )
     if decision.resume:
         dispatcher.utter_message(response=DETOUR_NOTICE[decision.target])

@@ -10,10 +10,22 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import REQUEST_TEXT_SLOT, call, deps, response_text, who_is_talking
 from bot.clock import CHINA_TZ
-from bot.services.work_orders import OrderView, order_for_user, orders_for_user
+from bot.services.work_orders import NextStep, OrderView, next_step, order_for_user, orders_for_user
 from bot.text.labels import day_label
 
 ORDER_NO = re.compile(r"GD\d{11}", re.IGNORECASE)
+NEXT_STEPS = {
+    NextStep.AWAIT_REVIEW: "utter_next_step_await_review",
+    NextStep.UPLOAD_DOCUMENTS: "utter_next_step_upload_documents",
+    NextStep.AWAIT_DECISION: "utter_next_step_await_decision",
+    NextStep.AWAIT_VISIT: "utter_next_step_await_visit",
+    NextStep.IN_HAND: "utter_next_step_in_hand",
+    NextStep.NONE: "utter_next_step_none",
+}
+
+
+def next_step_line(domain: DomainDict, order: OrderView) -> str:
+    return response_text(domain, NEXT_STEPS[next_step(order.kind, order.status)])
 
 
 def order_lines(domain: DomainDict, order: OrderView) -> list[str]:
@@ -28,6 +40,7 @@ def order_lines(domain: DomainDict, order: OrderView) -> list[str]:
                       status=event.status.value, note=event.note or "")
         for event in order.events
     ]
+    lines.append(next_step_line(domain, order))
     return lines
 
 

@@ -138,7 +138,8 @@ def _sms(args: argparse.Namespace, context: CliContext) -> int:
     return 0
 
 
-def _positive_int(value: str) -> int:
+def positive_int(value: str) -> int:
+    """argparse type for counts and limits (1 or more)."""
     try:
         number = int(value)
     except ValueError:
@@ -149,7 +150,7 @@ def _positive_int(value: str) -> int:
 
 
 def _configure_handoffs(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--limit", type=_positive_int, default=20, metavar="N",
+    parser.add_argument("--limit", type=positive_int, default=20, metavar="N",
                         help="how many of the newest hand-offs (default 20)")
 
 

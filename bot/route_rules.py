@@ -1,6 +1,7 @@
 """The Rasa rules that run what the router decided, generated from the routing table.
 
-Every router action (the router itself, and the resumes after login and verification)
+Every router action (the router itself, the resumes after login and verification, and the
+bind that a request needing an account waited for)
 sets the categorical slot ``route_target``; one rule per (router action, target) runs
 the target next. ``python -m bot route-rules`` rewrites that block at the end of
 data/core/rules.yml; a unit test fails when the file and the table disagree.
@@ -17,7 +18,7 @@ from bot.settings import PROJECT_ROOT
 
 RULES_FILE = PROJECT_ROOT / "data" / "core" / "rules.yml"
 MARKER = "  # What the router decided (slot route_target) runs next."
-ROUTER_ACTIONS = ("action_route_request", "action_after_login", "action_after_verification")
+ROUTER_ACTIONS = ("action_route_request", "action_after_login", "action_after_verification", "action_bind_account")
 
 
 @lru_cache(maxsize=1)

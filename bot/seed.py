@@ -55,7 +55,9 @@ from bot.settings import PROJECT_ROOT
 
 REGIONS_FILE = PROJECT_ROOT / "data" / "regions.yml"
 BILL_MONTHS = 13
-SLOT_DAYS_AHEAD = 14
+# Appointment slots cover this many working days from tomorrow on: more than the 7 that
+# bot.services.appointments offers, so the demo always has a full week to choose from.
+SLOT_WORKING_DAYS = 10
 SLOT_CAPACITY = 3
 SLOT_CITY_PREFIXES = ("3301", "1101")  # Hangzhou and Beijing
 FULL_SLOT_REGION = "330106"  # 西湖区: its first morning slot is fully booked
@@ -536,11 +538,9 @@ def _seed_work_orders(
 
 
 def _seed_slots(db: _SeedWriter, regions: Iterable[Region], today: date) -> None:
-    days = [
-        day
-        for day in (today + timedelta(days=n) for n in range(1, SLOT_DAYS_AHEAD + 1))
-        if day.weekday() < 5
-    ]
+    """Both halves of the next working days (official calendar: no holidays, 调休
+    Saturdays included) in Hangzhou and Beijing."""
+    days = [add_working_days(today, n) for n in range(1, SLOT_WORKING_DAYS + 1)]
     for region in regions:
         if region.account_prefix not in SLOT_CITY_PREFIXES:
             continue

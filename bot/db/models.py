@@ -487,6 +487,32 @@ class WorkOrderEvent(Base):
     work_order: Mapped[WorkOrder] = relationship("WorkOrder", back_populates="events")
 
 
+class WorkOrderNotice(Base):
+    """A status change of a work order still to be told to its applicant.
+
+    The chat reads the undelivered ones on the user's next message and marks them
+    delivered; channels that can push will later deliver them at once.
+    """
+
+    __tablename__ = "order_notices"
+    __table_args__ = (Index(None, "user_id", "delivered_at"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    user_id: Mapped[int] = Column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    work_order_id: Mapped[int] = Column(
+        Integer, ForeignKey("work_orders.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    status: Mapped[WorkOrderStatus] = Column(
+        str_enum(WorkOrderStatus, "work_order_status"), nullable=False
+    )
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    delivered_at: Mapped[datetime | None] = Column(UtcDateTime, nullable=True)
+
+    work_order: Mapped[WorkOrder] = relationship("WorkOrder")
+
+
 class Attachment(Base):
     """An uploaded file (ID card photo, property certificate, ...). It may be uploaded
     before the work order it belongs to exists, hence the nullable link and uploader."""

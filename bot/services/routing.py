@@ -19,6 +19,7 @@ class Gate(str, Enum):
 class Route:
     target: str  # the Rasa action or form that serves the request
     gate: Gate
+    needs_account: bool = False  # with no bound account, binding comes first (then the request resumes)
 
 
 NOT_ONLINE_YET = "utter_feature_unavailable"
@@ -41,7 +42,7 @@ ROUTES: dict[str, Route] = {
     "query_payments": Route("action_query_payments", Gate.LOGIN),
     "setup_autopay": Route("autopay_form", Gate.LOGIN),
     # 更名/过户 derives who applies (户主本人 or 经办人) from the real-name record.
-    "rename_transfer": Route("rename_transfer_form", Gate.VERIFIED),
+    "rename_transfer": Route("rename_transfer_form", Gate.VERIFIED, needs_account=True),
     "query_progress": Route("action_query_progress", Gate.LOGIN),
     # Flows of later issues: honest "not online yet" once the user is known.
     "new_install": Route(NOT_ONLINE_YET, Gate.VERIFIED),
@@ -58,12 +59,14 @@ class Decision:
     resume: str | None = None
 
 
-def decide(intent: str, *, logged_in: bool, verified: bool) -> Decision:
+def decide(intent: str, *, logged_in: bool, verified: bool, has_accounts: bool = True) -> Decision:
     route = ROUTES[intent]
     if route.gate is not Gate.NONE and not logged_in:
         return Decision("login_form", resume=intent)
     if route.gate is Gate.VERIFIED and not verified:
         return Decision("verify_identity_form", resume=intent)
+    if route.needs_account and not has_accounts:  # 无户号时，添加需要办理的户号后进行申请
+        return Decision("bind_account_form", resume=intent)
     return Decision(route.target)
 
 

@@ -6,8 +6,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.enums import AccountCategory, HolderKind
-from bot.db.models import ElectricityAccount, Region, User
+from bot.db.enums import AccountCategory, HalfDay, HolderKind
+from bot.db.models import AppointmentSlot, Attachment, ElectricityAccount, Region, User
 from bot.db.session import SessionFactory
 from tests.unit.conftest import FIXED_NOW
 
@@ -55,3 +55,34 @@ def user_id_of(session_factory: SessionFactory, phone: str) -> int:
         user_id = session.scalar(select(User.id).where(User.phone == phone))
     assert user_id is not None, f"no user {phone}"
     return user_id
+
+
+def add_upload(session_factory: SessionFactory, phone: str) -> int:
+    """The id of a new chat upload by the user with ``phone``, not yet used by an order."""
+    user_id = user_id_of(session_factory, phone)
+    with session_factory.session_scope() as session:
+        attachment = Attachment(
+            user_id=user_id, channel="rest", sender_id="s1", kind="chat_upload", filename="证明.jpg",
+            content_type="image/jpeg", size_bytes=2048, sha256="0" * 64, storage_path="uploads/00/x.jpg",
+            uploaded_at=FIXED_NOW,
+        )
+        session.add(attachment)
+        session.flush()
+        return attachment.id
+
+
+def slot_id_of(session_factory: SessionFactory, region_code: str, day: date, half: HalfDay) -> int:
+    """The id of an existing appointment slot (e.g. a seeded one)."""
+    with session_factory.session_scope() as session:
+        slot_id = session.scalar(select(AppointmentSlot.id).where(
+            AppointmentSlot.region_code == region_code, AppointmentSlot.slot_date == day, AppointmentSlot.half == half
+        ))
+    assert slot_id is not None, f"no slot {region_code} {day} {half}"
+    return slot_id
+
+
+def booked_places(session_factory: SessionFactory, slot_id: int) -> int:
+    with session_factory.session_scope() as session:
+        slot = session.get(AppointmentSlot, slot_id)
+        assert slot is not None
+        return slot.booked

@@ -27,7 +27,7 @@ from bot.db.enums import ConsentStatus
 from bot.db.models import AccountBinding, BindingConsentRequest, ElectricityAccount
 from bot.services.account_search import add_pending
 from bot.services.accounts import Bound, bind, list_bound
-from bot.services.routing import ROUTE_SLOT
+from bot.services.routing import NOTHING, ROUTE_SLOT
 from tests.unit.action_harness import (
     CHANNEL,
     SENDER,
@@ -167,7 +167,10 @@ def test_the_confirmation_without_a_login_shows_nothing_of_the_account(action_de
 
 # --- binding ---------------------------------------------------------------------------
 
-RESET_BIND = [SlotSet("account_number", None), SlotSet("region", None), SlotSet("bind_confirmed", None)]
+RESET_BIND = [
+    SlotSet("account_number", None), SlotSet("region", None), SlotSet("bind_confirmed", None),
+    SlotSet("pending_intent", None), SlotSet(ROUTE_SLOT, NOTHING),
+]
 
 
 def _submit_bind(number: str, confirmed: bool | None, sender: str = SENDER) -> Any:
@@ -184,6 +187,16 @@ def test_the_first_binding_becomes_the_default(action_deps: Services) -> None:
     messages, _ = run(ActionBindAccount(), _submit_bind("3301000004", True))
     assert responses(messages) == ["utter_bound"]
     assert _bound(action_deps, user.user_id) == [("3301000002", True), ("3301000004", False)]
+
+
+def test_a_request_that_waited_for_an_account_resumes_after_binding(action_deps: Services) -> None:
+    log_in(action_deps, "13800000002")  # verified, nothing bound: 更名 asked for binding first
+    tracker = make_tracker(intent="affirm", slots={
+        "account_number": "3301000002", "bind_confirmed": True, "pending_intent": "rename_transfer",
+    })
+    messages, events = run(ActionBindAccount(), tracker)
+    assert responses(messages) == ["utter_bound_as_default"]
+    assert events[-2:] == [SlotSet("pending_intent", None), SlotSet(ROUTE_SLOT, "rename_transfer_form")]
 
 
 def test_after_a_binding_the_rest_of_the_pending_list_is_offered(action_deps: Services) -> None:

@@ -321,3 +321,10 @@ def test_logout_unlinks_the_chat(action_deps: Services) -> None:
 
     messages, _ = run(ActionLogout(), make_tracker(intent="logout"))
     assert responses(messages) == ["utter_not_logged_in"]
+
+
+def test_a_request_needing_an_account_binds_one_first(action_deps: Services) -> None:
+    log_in(action_deps, "13800000002")  # verified, nothing bound
+    messages, events = run(ActionRouteRequest(), make_tracker(intent="rename_transfer", text="我要更名"))
+    assert responses(messages) == ["utter_bind_required"]
+    assert events[-2:] == [SlotSet("pending_intent", "rename_transfer"), SlotSet(ROUTE_SLOT, "bind_account_form")]

@@ -7,6 +7,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.login import ActionDeliverNotices
 from actions.progress import ActionQueryProgress
 from actions.rename_transfer import (
     ActionAskNotice,
@@ -16,8 +17,10 @@ from actions.rename_transfer import (
     ValidateRenameTransferForm,
 )
 from bot.container import Services
+from bot.db.enums import WorkOrderStatus
 from bot.services.accounts import bind
 from bot.services.attachments import StoredUpload, store_upload
+from bot.services.work_orders import advance_order
 from tests.unit.action_harness import (
     CHANNEL,
     DOMAIN,
@@ -207,3 +210,19 @@ def _transfer_slots_by_phone(deps: Services) -> dict:
     _, result = validate(ValidateRenameTransferForm(), "rt_sms_code", sent_code(deps, "13900000004"),
                          _asked("rt_sms_code", channel="ivr", **slots))
     return slots | {"rt_sms_code": result["rt_sms_code"], "rt_confirmed": True}
+
+
+def test_a_status_change_is_told_once_on_the_next_message(action_deps: Services) -> None:
+    log_in(action_deps, "13800000001")
+    slots = _transfer_slots(action_deps)
+    submitted, _ = run(ActionSubmitRenameTransfer(), _asked("rt_confirmed", intent="affirm", **slots))
+    order_no = submitted[0]["order_no"]
+    advance_order(action_deps.session_factory, action_deps.clock, order_no=order_no, status=WorkOrderStatus.REVIEWING)
+
+    told, _ = run(ActionDeliverNotices(), make_tracker(intent="greet", text="你好"))
+    again, _ = run(ActionDeliverNotices(), make_tracker(intent="greet", text="你好"))
+
+    assert responses(told) == ["utter_order_status_changed"] and told[0]["status"] == "审核中"
+    assert again == []
+    progress, _ = run(ActionQueryProgress(), make_tracker(slots={"request_text": f"{order_no}到哪了"}))
+    assert progress[0]["text"].splitlines()[-1] == "下一步：等待审核结果，无需操作。"

@@ -1,0 +1,79 @@
+"""Operator tools for work orders: ``python -m bot orders advance ORDER_NO STATUS [--note TEXT]``
+moves an order on (the applicant is told on their next message), ``python -m bot orders list``
+shows the newest orders. Neither prints form data, so no personal data reaches the terminal."""
+from __future__ import annotations
+
+import argparse
+
+from bot.cli import CliContext, CliError, Command, positive_int, register
+from bot.db.enums import WorkOrderStatus
+from bot.privacy import redact
+from bot.services.work_orders import (
+    OrderProblem,
+    OrderProblemReason,
+    OrderView,
+    advance_order,
+    latest_orders,
+    next_step,
+)
+
+_PROBLEMS = {
+    OrderProblemReason.NOT_FOUND: "no work order {order_no}",
+    OrderProblemReason.UNKNOWN_STATUS: "unknown status",
+    OrderProblemReason.FINISHED: "{order_no} is already {current}: a final state",
+    OrderProblemReason.UNCHANGED: "{order_no} is already {current}",
+}
+
+
+def _status(value: str) -> WorkOrderStatus:
+    try:
+        return WorkOrderStatus(value.strip())
+    except ValueError:
+        choices = " ".join(status.value for status in WorkOrderStatus)
+        raise argparse.ArgumentTypeError(f"expected one of: {choices}") from None
+
+
+def _line(view: OrderView) -> str:
+    """Number, creation time, kind, status, next step, promised date, account: no personal data."""
+    promised = view.promised_by.isoformat() if view.promised_by else "-"
+    step = next_step(view.kind, view.status).value
+    return (f"{view.order_no}  {view.created_at:%Y-%m-%d %H:%M}  {view.kind.value}  {view.status.value}  "
+            f"next={step}  promised={promised}  account={view.account_number or '-'}")
+
+
+def _configure_advance(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("order_no", metavar="ORDER_NO")
+    parser.add_argument("status", type=_status, metavar="STATUS",
+                        help="the new status in Chinese, e.g. 审核中, 已派单, 已办结")
+    parser.add_argument("--note", default=None, metavar="TEXT", help="a note on the status event")
+
+
+def _advance(args: argparse.Namespace, context: CliContext) -> int:
+    result = advance_order(context.session_factory(), context.clock, order_no=args.order_no,
+                           status=args.status, note=args.note)
+    if isinstance(result, OrderProblem):
+        current = result.current.value if result.current else ""
+        raise CliError(_PROBLEMS[result.reason].format(order_no=args.order_no.strip(), current=current))
+    context.print(redact(_line(result)))
+    if args.note:
+        context.print(redact(f"    note: {args.note}"))
+    return 0
+
+
+def _configure_list(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", type=positive_int, default=20, metavar="N",
+                        help="how many of the newest orders (default 20)")
+
+
+def _list(args: argparse.Namespace, context: CliContext) -> int:
+    views = latest_orders(context.session_factory(), limit=args.limit)
+    if not views:
+        context.print("no work orders")
+    for view in views:
+        context.print(_line(view))
+    return 0
+
+
+register(Command("orders advance", "move a work order to STATUS and notify its applicant",
+                 _configure_advance, _advance))
+register(Command("orders list", "list the newest work orders", _configure_list, _list))
