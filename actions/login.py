@@ -45,10 +45,10 @@ ALREADY_DONE = {"login": "utter_already_logged_in", "verify_identity": "utter_al
 # Slots a request sets afresh from its own message's entities (slot: entity).
 FRESH_SLOTS = {
     "account_number": "account_number", "region": "region", "pay_amount": "amount", "pay_method": "payment_method",
-    "autopay_choice": "autopay_choice", "change_type": "change_type",
+    "autopay_choice": "autopay_choice", "change_type": "change_type", "install_type": "install_type",
 }
 # Answers that belong to an earlier request's confirmation: never carried into a new one.
-CLEARED_SLOTS = ("pay_confirmed", "payment_key", "autopay_confirmed", "rt_confirmed", "rt_refused")
+CLEARED_SLOTS = ("pay_confirmed", "payment_key", "autopay_confirmed", "rt_confirmed", "rt_refused", "ni_confirmed")
 DETOUR_NOTICE = {
     "login_form": "utter_login_required", "verify_identity_form": "utter_verification_required",
     "bind_account_form": "utter_bind_required",

@@ -14,17 +14,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.account_query import pay_button
-from actions.common import call, chat_identity, deps, latest_entity, latest_intent, response_text, who_is_talking
+from actions.common import call, chat_identity, deps, response_text, who_is_talking
+from actions.documents import DocumentValidation
 from actions.form_validation import FAILURES_SLOT, failures_so_far
 from actions.identity import ID_REJECTIONS
 from actions.login import CODE_GONE, CODE_REJECTIONS
 from actions.payments import AccountAndMethodValidation, ActionAskPayAccount
-from actions.uploads import FILE_INTENT, photo_problem_response
 from bot.channels.capabilities import shows_images
 from bot.db.enums import WorkOrderKind
 from bot.money import format_yuan_symbol
 from bot.privacy import mask_id_number, mask_phone
-from bot.services.attachments import UploadedFile, UploadProblem, read_upload
 from bot.services.identity import IdRejected, NameRejected, validate_id_number, validate_person_name
 from bot.services.phones import normalize_mobile
 from bot.services.rename_transfer import (
@@ -110,7 +109,7 @@ async def _eligibility(tracker: Tracker, account_number: str, kind: WorkOrderKin
                       account_number=account_number, kind=kind)
 
 
-class ValidateRenameTransferForm(AccountAndMethodValidation):
+class ValidateRenameTransferForm(AccountAndMethodValidation, DocumentValidation):
     def name(self) -> str:
         return "validate_rename_transfer_form"
 
@@ -236,28 +235,12 @@ class ValidateRenameTransferForm(AccountAndMethodValidation):
     async def validate_property_certificate(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return await self._document("property_certificate", dispatcher, tracker)
+        return await self.document("property_certificate", dispatcher, tracker)
 
     async def validate_power_of_attorney(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return await self._document("power_of_attorney", dispatcher, tracker)
-
-    async def _document(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-        """A file this chat just sent (jpg/png/pdf, at most 10 MB, checked when received)."""
-        if latest_intent(tracker) != FILE_INTENT:
-            return self.reject(dispatcher, tracker, slot, "utter_rt_upload_needed")
-        problem = latest_entity(tracker, "upload_problem")
-        if problem in UploadProblem._value2member_map_:
-            return self.reject(dispatcher, tracker, slot, photo_problem_response(UploadProblem(problem)))
-        channel, sender_id = chat_identity(tracker)
-        d = deps()
-        upload = await call(read_upload, d.session_factory, d.settings.files_dir,
-                            attachment_id=latest_entity(tracker, "attachment_id"), channel=channel, sender_id=sender_id)
-        if not isinstance(upload, UploadedFile):
-            return self.reject(dispatcher, tracker, slot, photo_problem_response(upload))
-        dispatcher.utter_message(response="utter_rt_upload_received")
-        return self.accept(slot, str(upload.attachment_id))
+        return await self.document("power_of_attorney", dispatcher, tracker)
 
     async def validate_rt_sms_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -1,0 +1,100 @@
+"""The 个人新装 form's actions as 李娜 (13800000002, verified, nothing bound)."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.new_install import (
+    ActionAskInstallCode,
+    ActionAskInstallRegion,
+    ActionAskProofRole,
+    ActionSubmitNewInstall,
+    ValidateNewInstallForm,
+)
+from actions.progress import ActionQueryProgress
+from bot.container import Services
+from bot.services.attachments import StoredUpload, store_upload
+from tests.unit.action_harness import CHANNEL, DOMAIN, SENDER, log_in, make_tracker, responses, run, sent_code, validate
+
+FORM = "new_install_form"
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _asked(slot: str, *, channel: str = CHANNEL, intent: str = "inform", entities: dict | None = None, **slots):
+    return make_tracker(intent=intent, entities=entities, channel=channel, active_loop=FORM,
+                        slots={"requested_slot": slot, **slots})
+
+
+def _required(tracker) -> list[str]:
+    slots = DOMAIN["forms"][FORM]["required_slots"]
+    return asyncio.run(ValidateNewInstallForm().required_slots(slots, CollectingDispatcher(), tracker, DOMAIN))
+
+
+def _upload(deps: Services) -> str:
+    stored = store_upload(deps.session_factory, deps.clock, deps.settings.files_dir, channel=CHANNEL,
+                          sender_id=SENDER, filename="材料.pdf", data=PDF)
+    assert isinstance(stored, StoredUpload)
+    return str(stored.attachment_id)
+
+
+def test_enterprise_installs_are_sent_elsewhere_and_the_form_ends(action_deps: Services) -> None:
+    messages, result = validate(ValidateNewInstallForm(), "install_type", "企业", _asked("install_type"))
+    assert responses(messages) == ["utter_ni_enterprise_offline"] and result == {"install_type": "企业"}
+    assert _required(_asked("ni_region", install_type="企业")) == []
+
+
+@pytest.mark.parametrize(("typed", "code"), [("330106", "330106"), ("西湖区", "330106"), ("北京市海淀区", "110108")])
+def test_a_served_district_is_taken_and_the_materials_shown(action_deps: Services, typed: str, code: str) -> None:
+    messages, result = validate(ValidateNewInstallForm(), "ni_region", typed, _asked("ni_region"))
+    assert responses(messages) == ["utter_ni_materials"] and result["ni_region"] == code
+
+
+def test_districts_are_offered_as_buttons_and_unknown_ones_refused(action_deps: Services) -> None:
+    messages, _ = run(ActionAskInstallRegion(), _asked("ni_region"))
+    assert "浙江省杭州市西湖区" in [b["title"] for b in messages[0]["buttons"]]
+    refused, result = validate(ValidateNewInstallForm(), "ni_region", "火星区", _asked("ni_region"))
+    assert responses(refused) == ["utter_ni_region_unknown"] and result["ni_region"] is None
+
+
+def test_the_address_is_parsed_and_shown_back(action_deps: Services) -> None:
+    messages, result = validate(ValidateNewInstallForm(), "ni_address", "文三路200号5幢101室",
+                                _asked("ni_address", ni_region="330106"))
+    assert responses(messages) == ["utter_ni_address_parsed"] and messages[0]["district"] == "西湖区"
+    assert result["ni_address"].endswith("文三路200号5幢101室")
+    vague, result = validate(ValidateNewInstallForm(), "ni_address", "杭州", _asked("ni_address", ni_region="330106"))
+    assert responses(vague) == ["utter_ni_address_vague"] and result["ni_address"] is None
+
+
+def test_the_applicant_comes_from_the_real_name_record(action_deps: Services) -> None:
+    log_in(action_deps, "13800000002")
+    messages, _ = run(ActionAskProofRole(), _asked("ni_proof_role"))
+    assert messages[0]["name"] == "李娜" and messages[0]["masked_phone"] == "138****0002"
+
+
+def test_what_is_asked_depends_on_role_and_channel(action_deps: Services) -> None:
+    owner = _required(_asked("ni_proof_role", install_type="个人", ni_proof_role="产权人"))
+    assert "ni_owner_name" not in owner and "property_certificate" in owner
+    agent = _required(_asked("ni_proof_role", install_type="个人", ni_proof_role="经办人"))
+    assert {"ni_owner_name", "ni_owner_phone", "power_of_attorney"} <= set(agent)
+    by_phone = _required(_asked("ni_proof_role", channel="ivr", install_type="个人", ni_proof_role="经办人"))
+    assert "property_certificate" not in by_phone and "power_of_attorney" not in by_phone
+
+
+def test_an_agent_application_becomes_a_work_order(action_deps: Services) -> None:
+    log_in(action_deps, "13800000002")
+    slots = {"install_type": "个人", "ni_region": "330102", "ni_address": "浙江省杭州市上城区解放路88号",
+             "ni_proof_role": "经办人", "property_certificate": _upload(action_deps), "ni_owner_name": "王芳",
+             "ni_owner_phone": "13800000009", "power_of_attorney": _upload(action_deps)}
+    sent, _ = run(ActionAskInstallCode(), _asked("ni_sms_code", **slots))
+    assert responses(sent) == ["utter_code_sent", "utter_ask_rt_sms_code"]
+    _, checked = validate(ValidateNewInstallForm(), "ni_sms_code", sent_code(action_deps, "13800000002"),
+                          _asked("ni_sms_code", **slots))
+    slots |= {"ni_sms_code": checked["ni_sms_code"], "ni_confirmed": True}
+
+    messages, _ = run(ActionSubmitNewInstall(), _asked("ni_confirmed", intent="affirm", **slots))
+
+    assert responses(messages) == ["utter_ni_submitted"] and messages[0]["status"] == "已受理"
+    progress, _ = run(ActionQueryProgress(), make_tracker(slots={"request_text": "新装进度"}))
+    assert progress[0]["text"].startswith(f"工单{messages[0]['order_no']}｜个人新装")
