@@ -1,24 +1,60 @@
-"""Documents sent in a form (产权证明, 授权委托书…): a file this chat just sent, judged by its
-bytes when it was received (jpg/png/pdf, at most 10 MB)."""
+"""Steps the business applications share (更名/过户, 新装): documents sent in the form (产权证明,
+授权委托书: a file this chat just sent, judged by its bytes when received — jpg/png/pdf, at most
+10 MB) and the SMS code that confirms the application."""
 from __future__ import annotations
 
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.common import call, chat_identity, deps, latest_entity, latest_intent
-from actions.form_validation import RetryingFormValidation
+from actions.form_validation import FAILURES_SLOT, RetryingFormValidation, failures_so_far
+from actions.login import CODE_GONE, CODE_REJECTIONS
 from actions.uploads import FILE_INTENT, photo_problem_response
+from bot.privacy import mask_phone
 from bot.services.attachments import UploadedFile, UploadProblem, read_upload
+from bot.services.verification import CodeIssued, CodeRejected, check_code, issue_code
+
+CODE_ACCEPTED = "accepted"  # the code slot's value once the code was checked
 
 
 class DocumentValidation(RetryingFormValidation):
-    """Validators of forms that collect documents call :meth:`document` for those slots."""
+    """Validators of the application forms: the document slots, and :meth:`sms_code`."""
 
     @abstractmethod
     def name(self) -> str: ...
+
+    async def validate_property_certificate(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self.document("property_certificate", dispatcher, tracker)
+
+    async def validate_power_of_attorney(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self.document("power_of_attorney", dispatcher, tracker)
+
+    async def sms_code(
+        self, slot: str, value: Any, *, phone: str | None, purpose: str,
+        dispatcher: CollectingDispatcher, tracker: Tracker,
+    ) -> dict[str, Any]:
+        """Check the code sent to ``phone``; a code that is gone (expired, used up) is said so
+        and the question sends a new one."""
+        if value == CODE_ACCEPTED or not phone:
+            return {slot: None}  # never a typed "accepted"
+        d = deps()
+        outcome = await call(check_code, d.session_factory, d.clock, phone=phone, purpose=purpose,
+                             code=str(value or ""))
+        if isinstance(outcome, CodeRejected) and outcome.reason in CODE_GONE:
+            dispatcher.utter_message(response=CODE_REJECTIONS[outcome.reason])
+            return {slot: None, FAILURES_SLOT: None}
+        if isinstance(outcome, CodeRejected):
+            return self.reject(dispatcher, tracker, slot, "utter_rt_code_rejected")
+        return self.accept(slot, CODE_ACCEPTED)
 
     async def document(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         """A file this chat just sent (jpg/png/pdf, at most 10 MB, checked when received)."""
@@ -36,3 +72,32 @@ class DocumentValidation(RetryingFormValidation):
         dispatcher.utter_message(response="utter_rt_upload_received")
         return self.accept(slot, str(upload.attachment_id))
 
+
+
+class ActionAskSmsCode(Action, ABC):
+    """Sends a code (same limits as login) to :meth:`phone` and asks for it; after a mistyped
+    code it only asks again, since the code sent is still good."""
+
+    slot: str
+    purpose: str
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @abstractmethod
+    async def phone(self, tracker: Tracker) -> str | None:
+        """Where the code goes."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if failures_so_far(tracker, self.slot):
+            dispatcher.utter_message(response="utter_ask_rt_sms_code")
+            return []
+        d = deps()
+        outcome = await call(issue_code, d.session_factory, d.sms_gateway, d.clock,
+                             phone=await self.phone(tracker) or "", purpose=self.purpose)
+        if isinstance(outcome, CodeIssued):
+            dispatcher.utter_message(response="utter_code_sent", masked_phone=mask_phone(outcome.phone))
+        else:
+            dispatcher.utter_message(response="utter_rt_code_not_sent")
+        dispatcher.utter_message(response="utter_ask_rt_sms_code")
+        return []

@@ -13,9 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import call, chat_identity, deps, response_text, who_is_talking
-from actions.documents import DocumentValidation
-from actions.form_validation import FAILURES_SLOT, failures_so_far
-from actions.login import CODE_GONE, CODE_REJECTIONS
+from actions.documents import CODE_ACCEPTED, ActionAskSmsCode, DocumentValidation
+from actions.form_validation import FAILURES_SLOT
 from bot.channels.capabilities import shows_images
 from bot.db.models import Region
 from bot.privacy import mask_phone
@@ -30,7 +29,7 @@ from bot.services.new_install import (
     submit_personal_install,
 )
 from bot.services.phones import normalize_mobile
-from bot.services.verification import CodeIssued, CodePurpose, CodeRejected, check_code, issue_code
+from bot.services.verification import CodePurpose
 from bot.text.labels import day_label
 
 FORM = "new_install_form"
@@ -41,7 +40,6 @@ FORM_SLOTS = (
 )
 AGENT_ONLY = ("ni_owner_name", "ni_owner_phone", "power_of_attorney")
 UPLOAD_SLOTS = ("property_certificate", "power_of_attorney")
-CODE_ACCEPTED = "accepted"
 
 
 def _regions() -> list[Region]:
@@ -59,6 +57,12 @@ def _region_named(text: str) -> Region | None:
     """A district we serve, named as "西湖区", "杭州市西湖区" or by its code (the buttons)."""
     text = text.strip()
     return next((r for r in _regions() if text in (r.code, r.district) or text.endswith(r.district)), None)
+
+
+async def applicant_phone(tracker: Tracker) -> str | None:
+    user = await who_is_talking(tracker)
+    applicant = await call(applicant_details, deps().session_factory, user_id=user.user_id) if user else None
+    return applicant.phone if applicant else None
 
 
 def region_label(region: Region) -> str:
@@ -125,16 +129,6 @@ class ValidateNewInstallForm(DocumentValidation):
             return self.reject(dispatcher, tracker, "ni_proof_role", "utter_ni_role_unclear")
         return self.accept("ni_proof_role", role)
 
-    async def validate_property_certificate(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await self.document("property_certificate", dispatcher, tracker)
-
-    async def validate_power_of_attorney(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await self.document("power_of_attorney", dispatcher, tracker)
-
     async def validate_ni_owner_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -154,19 +148,8 @@ class ValidateNewInstallForm(DocumentValidation):
     async def validate_ni_sms_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        user = await who_is_talking(tracker)
-        applicant = await call(applicant_details, deps().session_factory, user_id=user.user_id) if user else None
-        if applicant is None or value == CODE_ACCEPTED:
-            return {"ni_sms_code": None}
-        d = deps()
-        outcome = await call(check_code, d.session_factory, d.clock, phone=applicant.phone,
-                             purpose=CodePurpose.NEW_INSTALL, code=str(value or ""))
-        if isinstance(outcome, CodeRejected) and outcome.reason in CODE_GONE:
-            dispatcher.utter_message(response=CODE_REJECTIONS[outcome.reason])
-            return {"ni_sms_code": None, FAILURES_SLOT: None}
-        if isinstance(outcome, CodeRejected):
-            return self.reject(dispatcher, tracker, "ni_sms_code", "utter_rt_code_rejected")
-        return self.accept("ni_sms_code", CODE_ACCEPTED)
+        return await self.sms_code("ni_sms_code", value, phone=await applicant_phone(tracker),
+                                   purpose=CodePurpose.NEW_INSTALL, dispatcher=dispatcher, tracker=tracker)
 
     async def validate_ni_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -204,27 +187,16 @@ class ActionAskProofRole(Action):
         return []
 
 
-class ActionAskInstallCode(Action):
-    """Sends the code to the applicant's own phone (from the real-name record) and asks for it."""
+class ActionAskInstallCode(ActionAskSmsCode):
+    """The code goes to the applicant's own phone (from the real-name record, 不可修改)."""
+
+    slot, purpose = "ni_sms_code", CodePurpose.NEW_INSTALL
 
     def name(self) -> str:
         return f"action_ask_{FORM}_ni_sms_code"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if failures_so_far(tracker, "ni_sms_code"):
-            dispatcher.utter_message(response="utter_ask_rt_sms_code")
-            return []
-        user = await who_is_talking(tracker)
-        d = deps()
-        applicant = await call(applicant_details, d.session_factory, user_id=user.user_id) if user else None
-        outcome = await call(issue_code, d.session_factory, d.sms_gateway, d.clock,
-                             phone=applicant.phone if applicant else "", purpose=CodePurpose.NEW_INSTALL)
-        if isinstance(outcome, CodeIssued) and applicant:
-            dispatcher.utter_message(response="utter_code_sent", masked_phone=applicant.phone_masked)
-        else:
-            dispatcher.utter_message(response="utter_rt_code_not_sent")
-        dispatcher.utter_message(response="utter_ask_rt_sms_code")
-        return []
+    async def phone(self, tracker: Tracker) -> str | None:
+        return await applicant_phone(tracker)
 
 
 class ActionAskInstallConfirmed(Action):

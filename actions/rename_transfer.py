@@ -15,10 +15,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.account_query import pay_button
 from actions.common import call, chat_identity, deps, response_text, who_is_talking
-from actions.documents import DocumentValidation
-from actions.form_validation import FAILURES_SLOT, failures_so_far
+from actions.documents import CODE_ACCEPTED, ActionAskSmsCode, DocumentValidation
+from actions.form_validation import FAILURES_SLOT
 from actions.identity import ID_REJECTIONS
-from actions.login import CODE_GONE, CODE_REJECTIONS
 from actions.payments import AccountAndMethodValidation, ActionAskPayAccount
 from bot.channels.capabilities import shows_images
 from bot.db.enums import WorkOrderKind
@@ -43,7 +42,7 @@ from bot.services.rename_transfer import (
     settlement_problem,
     submit_application,
 )
-from bot.services.verification import CodeIssued, CodePurpose, CodeRejected, check_code, issue_code
+from bot.services.verification import CodePurpose
 from bot.text.labels import day_label
 
 FORM = "rename_transfer_form"
@@ -57,7 +56,6 @@ TRANSFER_ONLY = ("settlement", "property_certificate")
 AGENT_ONLY = ("agent_id_number", "power_of_attorney")
 UPLOAD_SLOTS = ("property_certificate", "power_of_attorney")
 LATER = "later"  # documents handed in later (channels without files)
-CODE_ACCEPTED = "accepted"
 REFUSALS = {
     RenameRefusal.NOT_BOUND: "utter_account_not_bound",
     RenameRefusal.CATEGORY: "utter_rt_refused_category",
@@ -232,32 +230,11 @@ class ValidateRenameTransferForm(AccountAndMethodValidation, DocumentValidation)
             )
         return self.accept("settlement", choice)
 
-    async def validate_property_certificate(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await self.document("property_certificate", dispatcher, tracker)
-
-    async def validate_power_of_attorney(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await self.document("power_of_attorney", dispatcher, tracker)
-
     async def validate_rt_sms_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        phone = tracker.get_slot("contact_phone")
-        if value == CODE_ACCEPTED or not phone:
-            return {"rt_sms_code": None}  # never a typed "accepted"
-        d = deps()
-        outcome = await call(check_code, d.session_factory, d.clock, phone=phone,
-                             purpose=CodePurpose.RENAME_TRANSFER, code=str(value or ""))
-        if isinstance(outcome, CodeRejected) and outcome.reason in CODE_GONE:
-            # Expired or used up: say so, and the question sends a new code.
-            dispatcher.utter_message(response=CODE_REJECTIONS[outcome.reason])
-            return {"rt_sms_code": None, FAILURES_SLOT: None}
-        if isinstance(outcome, CodeRejected):
-            return self.reject(dispatcher, tracker, "rt_sms_code", "utter_rt_code_rejected")
-        return self.accept("rt_sms_code", CODE_ACCEPTED)
+        return await self.sms_code("rt_sms_code", value, phone=tracker.get_slot("contact_phone"),
+                                   purpose=CodePurpose.RENAME_TRANSFER, dispatcher=dispatcher, tracker=tracker)
 
     async def validate_rt_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -321,26 +298,16 @@ class ActionAskPowerOfAttorney(ActionAskPropertyCertificate):
     slot, question = "power_of_attorney", "utter_ask_rt_power_of_attorney"
 
 
-class ActionAskRenameCode(Action):
-    """Sends the SMS code to the contact phone (same limits as login) and asks for it."""
+class ActionAskRenameCode(ActionAskSmsCode):
+    """The code goes to the contact phone given in the form."""
+
+    slot, purpose = "rt_sms_code", CodePurpose.RENAME_TRANSFER
 
     def name(self) -> str:
         return f"action_ask_{FORM}_rt_sms_code"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if failures_so_far(tracker, "rt_sms_code"):  # a mistyped code: the one sent is still good
-            dispatcher.utter_message(response="utter_ask_rt_sms_code")
-            return []
-        phone = tracker.get_slot("contact_phone")
-        d = deps()
-        outcome = await call(issue_code, d.session_factory, d.sms_gateway, d.clock, phone=phone or "",
-                             purpose=CodePurpose.RENAME_TRANSFER)
-        if isinstance(outcome, CodeIssued):
-            dispatcher.utter_message(response="utter_code_sent", masked_phone=mask_phone(outcome.phone))
-        else:
-            dispatcher.utter_message(response="utter_rt_code_not_sent")
-        dispatcher.utter_message(response="utter_ask_rt_sms_code")
-        return []
+    async def phone(self, tracker: Tracker) -> str | None:
+        return tracker.get_slot("contact_phone")
 
 
 class ActionAskRenameConfirmed(Action):
