@@ -22,6 +22,12 @@ from bot.services.verification import CodeIssued, CodeRejected, check_code, issu
 CODE_ACCEPTED = "accepted"  # the code slot's value once the code was checked
 
 
+def attachment_id_of(slot_value: Any) -> int | None:
+    """The attachment id in a validated document slot, else None (e.g. documents come later)."""
+    text = str(slot_value or "")
+    return int(text) if text.isdigit() else None
+
+
 class DocumentValidation(RetryingFormValidation):
     """Validators of the application forms: the document slots, and :meth:`sms_code`."""
 

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import call, chat_identity, deps, response_text, who_is_talking
-from actions.documents import CODE_ACCEPTED, ActionAskSmsCode, DocumentValidation
+from actions.documents import CODE_ACCEPTED, ActionAskSmsCode, DocumentValidation, attachment_id_of
 from actions.form_validation import FAILURES_SLOT
 from bot.channels.capabilities import shows_images
 from bot.db.models import Region
@@ -29,6 +29,7 @@ from bot.services.new_install import (
     submit_personal_install,
 )
 from bot.services.phones import normalize_mobile
+from bot.services.regions import district_named, district_with_code, served_districts
 from bot.services.verification import CodePurpose
 from bot.text.labels import day_label
 
@@ -40,23 +41,6 @@ FORM_SLOTS = (
 )
 AGENT_ONLY = ("ni_owner_name", "ni_owner_phone", "power_of_attorney")
 UPLOAD_SLOTS = ("property_certificate", "power_of_attorney")
-
-
-def _regions() -> list[Region]:
-    with deps().session_factory.session_scope() as session:
-        rows = session.query(Region).order_by(Region.code).all()
-        session.expunge_all()
-        return rows
-
-
-def _region(code: Any) -> Region | None:
-    return next((r for r in _regions() if r.code == str(code or "")), None)
-
-
-def _region_named(text: str) -> Region | None:
-    """A district we serve, named as "西湖区", "杭州市西湖区" or by its code (the buttons)."""
-    text = text.strip()
-    return next((r for r in _regions() if text in (r.code, r.district) or text.endswith(r.district)), None)
 
 
 async def applicant_phone(tracker: Tracker) -> str | None:
@@ -100,7 +84,7 @@ class ValidateNewInstallForm(DocumentValidation):
     async def validate_ni_region(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        region = await call(_region_named, str(value or ""))
+        region = await call(district_named, deps().session_factory, str(value or ""))
         if region is None:
             return self.reject(dispatcher, tracker, "ni_region", "utter_ni_region_unknown")
         dispatcher.utter_message(response="utter_ni_materials", region=region_label(region))
@@ -109,7 +93,7 @@ class ValidateNewInstallForm(DocumentValidation):
     async def validate_ni_address(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        region = await call(_region, tracker.get_slot("ni_region"))
+        region = await call(district_with_code, deps().session_factory, tracker.get_slot("ni_region"))
         if region is None:
             return {"ni_address": None}
         parsed = parse_address(str(value or ""), region)
@@ -164,7 +148,7 @@ class ActionAskInstallRegion(Action):
         return f"action_ask_{FORM}_ni_region"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        regions = await call(_regions)
+        regions = await call(served_districts, deps().session_factory)
         dispatcher.utter_message(response="utter_ask_ni_region", buttons=[
             {"title": region_label(r), "payload": "/inform" + json.dumps({"region": r.code})} for r in regions
         ])
@@ -204,7 +188,7 @@ class ActionAskInstallConfirmed(Action):
         return f"action_ask_{FORM}_ni_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        region = await call(_region, tracker.get_slot("ni_region"))
+        region = await call(district_with_code, deps().session_factory, tracker.get_slot("ni_region"))
         lines = [
             response_text(domain, "utter_ni_summary_line", label="业务", value="个人新装"),
             response_text(domain, "utter_ni_summary_line", label="服务地区",
@@ -235,9 +219,9 @@ class ActionSubmitNewInstall(Action):
         application = PersonalInstall(
             region_code=str(tracker.get_slot("ni_region")), address=str(tracker.get_slot("ni_address") or ""),
             proof_role=str(tracker.get_slot("ni_proof_role") or ""),
-            property_certificate_id=_attachment(tracker.get_slot("property_certificate")),
+            property_certificate_id=attachment_id_of(tracker.get_slot("property_certificate")),
             owner_name=tracker.get_slot("ni_owner_name"), owner_phone=tracker.get_slot("ni_owner_phone"),
-            authorisation_id=_attachment(tracker.get_slot("power_of_attorney")), documents_later=later,
+            authorisation_id=attachment_id_of(tracker.get_slot("power_of_attorney")), documents_later=later,
         )
         d = deps()
         outcome = await call(submit_personal_install, d.session_factory, d.clock, user_id=user.user_id,
@@ -250,9 +234,4 @@ class ActionSubmitNewInstall(Action):
         elif isinstance(outcome, InstallProblem):
             dispatcher.utter_message(response="utter_ni_submit_failed", order_no=outcome.order_no or "")
         return reset
-
-
-def _attachment(value: Any) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() else None
 

@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.account_query import pay_button
 from actions.common import call, chat_identity, deps, response_text, who_is_talking
-from actions.documents import CODE_ACCEPTED, ActionAskSmsCode, DocumentValidation
+from actions.documents import CODE_ACCEPTED, ActionAskSmsCode, DocumentValidation, attachment_id_of
 from actions.form_validation import FAILURES_SLOT
 from actions.identity import ID_REJECTIONS
 from actions.payments import AccountAndMethodValidation, ActionAskPayAccount
@@ -361,9 +361,9 @@ class ActionSubmitRenameTransfer(Action):
             new_holder_id_number=str(tracker.get_slot("new_holder_id") or ""),
             contact_phone=str(tracker.get_slot("contact_phone") or ""),
             settlement=tracker.get_slot("settlement"),
-            property_certificate_id=_attachment(tracker.get_slot("property_certificate")),
+            property_certificate_id=attachment_id_of(tracker.get_slot("property_certificate")),
             agent_id_number=tracker.get_slot("agent_id_number"),
-            power_of_attorney_id=_attachment(tracker.get_slot("power_of_attorney")),
+            power_of_attorney_id=attachment_id_of(tracker.get_slot("power_of_attorney")),
             documents_later=later,
         )
         d = deps()
@@ -403,8 +403,3 @@ class ActionSubmitRenameTransfer(Action):
 def _autopay_button(account_number: str) -> dict[str, str]:
     """适时推送智能交费: offered right after a successful application."""
     return {"title": "开通智能交费", "payload": "/setup_autopay" + json.dumps({"account_number": account_number})}
-
-
-def _attachment(value: Any) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() else None

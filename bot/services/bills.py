@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy.orm import Session
+
 from bot.billing.late_fee import late_fee, overdue_days
 from bot.billing.tariff import TariffBook
 from bot.clock import CHINA_TZ, Clock
@@ -114,6 +116,23 @@ def bill_view(tariffs: TariffBook, account: ElectricityAccount, bill: MonthlyBil
     )
 
 
+def unpaid_bills(session: Session, account: ElectricityAccount, today: date) -> tuple[UnpaidBill, ...]:
+    """The account's unpaid bills, oldest first, each with its late fee accrued to ``today``."""
+    return tuple(
+        UnpaidBill(
+            bill.period, bill.outstanding_fen, bill.due_date, overdue_days(bill.due_date, today),
+            bill_late_fee_fen(account, bill, today),
+        )
+        for bill in bills_of(session, account)
+        if bill.outstanding_fen > 0
+    )
+
+
+def amount_due_fen(unpaid: tuple[UnpaidBill, ...]) -> int:
+    """Everything owed: unpaid principal plus late fees."""
+    return sum(bill.amount_due_fen + bill.late_fee_fen for bill in unpaid)
+
+
 def balance(
     session_factory: SessionFactory, clock: Clock, *, user_id: int, account_number: str
 ) -> BalanceView | NotBound:
@@ -123,14 +142,7 @@ def balance(
         account = bound_account(session, user_id, account_number)
         if account is None:
             return NotBound()
-        unpaid = tuple(
-            UnpaidBill(
-                bill.period, bill.outstanding_fen, bill.due_date, overdue_days(bill.due_date, today),
-                bill_late_fee_fen(account, bill, today),
-            )
-            for bill in bills_of(session, account)
-            if bill.outstanding_fen > 0
-        )
+        unpaid = unpaid_bills(session, account, today)
         return BalanceView(
             account_number=account.account_number, prepaid_balance_fen=account.prepaid_balance_fen,
             arrears_fen=sum(b.amount_due_fen for b in unpaid), late_fee_fen=sum(b.late_fee_fen for b in unpaid),

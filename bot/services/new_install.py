@@ -27,11 +27,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.db.enums import AccountCategory, StrEnum, WorkOrderKind, WorkOrderStatus
+from bot.db.locks import lock_rows
 from bot.db.models import RealNameRecord, Region, User, WorkOrder
 from bot.db.session import SessionFactory
 from bot.privacy import mask_phone, redact
@@ -447,12 +448,8 @@ def _invoice(invoice: InvoiceInfo | None, uscc: str) -> InvoiceInfo | InstallPro
 
 
 def _lock_user(session: Session, user_id: int) -> None:
-    """Serialise one user's submissions until this transaction ends: a no-op UPDATE takes
-    the row lock on PostgreSQL and the write lock on SQLite (first, so SQLite never has
-    to upgrade a stale read)."""
-    session.execute(
-        update(User).where(User.id == user_id).values(phone=User.phone).execution_options(synchronize_session=False)
-    )
+    """Serialise one user's submissions until this transaction ends (runs first)."""
+    lock_rows(session, User.phone, User.id == user_id)
 
 
 def _served_region(session: Session, code: object) -> Region | None:

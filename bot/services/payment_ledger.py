@@ -16,18 +16,19 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.db.enums import BillStatus, PaymentPurpose, PaymentStatus
+from bot.db.locks import lock_rows
 from bot.db.models import ElectricityAccount, Payment, PaymentInstrument
 from bot.db.session import SessionFactory
 from bot.money import fen_to_yuan
 from bot.payments.gateway import ChargeResult, ChargeStatus
 from bot.services.bill_access import bills_of, bound_account
-from bot.services.bills import bill_late_fee_fen
+from bot.services.bills import amount_due_fen, bill_late_fee_fen, unpaid_bills
 from bot.text.amounts import AmountError, validate_payment_amount
 
 NOT_RECEIVED = "not_received"  # the gateway never got the order; it was closed, nothing charged
@@ -176,12 +177,7 @@ def settle(session_factory: SessionFactory, clock: Clock, result: ChargeResult) 
 
 def _lock_account_of_order(session: Session, order_id: str) -> None:
     account_id = select(Payment.account_id).where(Payment.order_id == order_id).scalar_subquery()
-    session.execute(
-        update(ElectricityAccount)
-        .where(ElectricityAccount.id == account_id)
-        .values(version=ElectricityAccount.version)
-        .execution_options(synchronize_session=False)
-    )
+    lock_rows(session, ElectricityAccount.version, ElectricityAccount.id == account_id)
 
 
 def _apply(session: Session, clock: Clock, payment: Payment, result: ChargeResult) -> None:
@@ -230,11 +226,7 @@ def _allocate(
 
 
 def _due_fen(session: Session, account: ElectricityAccount, today: date) -> int:
-    return sum(
-        bill.outstanding_fen + bill_late_fee_fen(account, bill, today)
-        for bill in bills_of(session, account)
-        if bill.outstanding_fen > 0
-    )
+    return amount_due_fen(unpaid_bills(session, account, today))
 
 
 def _record(session: Session, clock: Clock, payment: Payment, *, existing: bool = False) -> PaymentRecord:

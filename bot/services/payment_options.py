@@ -15,7 +15,7 @@ from bot.money import fen_to_yuan, yuan_to_fen
 from bot.privacy import mask_name
 from bot.services.accounts import NotBound
 from bot.services.bill_access import bound_account
-from bot.services.bills import BalanceView, balance
+from bot.services.bills import amount_due_fen, unpaid_bills
 from bot.services.payment_history import method_label_of_instrument
 from bot.text.amounts import AmountError, parse_amount, validate_payment_amount
 
@@ -46,16 +46,16 @@ class InstrumentView:
 def payment_quote(
     session_factory: SessionFactory, clock: Clock, *, user_id: int, account_number: str
 ) -> PaymentQuote | NotBound:
-    view = balance(session_factory, clock, user_id=user_id, account_number=account_number)
-    if not isinstance(view, BalanceView):
-        return view
     with session_factory.session_scope() as session:
         account = bound_account(session, user_id, account_number)
-        holder = mask_name(account.holder_name) if account else ""
-    return PaymentQuote(
-        account_number=view.account_number, holder_masked=holder, total_due_fen=view.total_due_fen,
-        late_fee_fen=view.late_fee_fen, prepaid_balance_fen=view.prepaid_balance_fen,
-    )
+        if account is None:
+            return NotBound()
+        unpaid = unpaid_bills(session, account, clock.today())
+        return PaymentQuote(
+            account_number=account.account_number, holder_masked=mask_name(account.holder_name),
+            total_due_fen=amount_due_fen(unpaid), late_fee_fen=sum(bill.late_fee_fen for bill in unpaid),
+            prepaid_balance_fen=account.prepaid_balance_fen,
+        )
 
 
 def instruments_of(session_factory: SessionFactory, user_id: int) -> list[InstrumentView]:

@@ -18,6 +18,26 @@ def _bare(name: str) -> str:
     return name
 
 
+def served_districts(session_factory: SessionFactory) -> list[Region]:
+    """Every district we serve, by code (rows stay readable after the session ends)."""
+    with session_factory.session_scope() as session:
+        return list(session.scalars(select(Region).order_by(Region.code)))
+
+
+def district_with_code(session_factory: SessionFactory, code: object) -> Region | None:
+    with session_factory.session_scope() as session:
+        return session.get(Region, str(code or ""))
+
+
+def district_named(session_factory: SessionFactory, text: str) -> Region | None:
+    """A district we serve, given by its code (buttons) or named ("西湖区", "杭州市西湖区")."""
+    text = text.strip()
+    return next(
+        (r for r in served_districts(session_factory) if text in (r.code, r.district) or text.endswith(r.district)),
+        None,
+    )
+
+
 def region_code_named(session_factory: SessionFactory, name: str | None) -> str | None:
     """The code of the most specific division called ``name``: a district's own code, a city's
     ``xxxx00`` or a province's ``xx0000`` (the forms ``region_matches`` understands); None if unknown.
@@ -25,8 +45,7 @@ def region_code_named(session_factory: SessionFactory, name: str | None) -> str 
     wanted = _bare(name or "")
     if len(wanted) < 2:
         return None
-    with session_factory.session_scope() as session:
-        regions = session.scalars(select(Region).order_by(Region.code)).all()
+    regions = served_districts(session_factory)
     for level, code_of in (
         ("district", lambda r: r.code),
         ("city", lambda r: r.code[:4] + "00"),

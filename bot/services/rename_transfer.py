@@ -18,19 +18,19 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.billing.late_fee import overdue_days
 from bot.clock import Clock
 from bot.db.enums import AccountCategory, HolderKind, StrEnum, WorkOrderKind, WorkOrderStatus
 from bot.db.id_hash import hash_id_number
+from bot.db.locks import lock_rows
 from bot.db.models import ElectricityAccount, RealNameRecord
 from bot.db.session import SessionFactory
 from bot.privacy import mask_id_number, mask_name, mask_phone
 from bot.services.accounts import AccountNumberRejected, parse_account_number
-from bot.services.bill_access import bills_of, bound_account
-from bot.services.bills import bill_late_fee_fen
+from bot.services.bill_access import bound_account
+from bot.services.bills import amount_due_fen, unpaid_bills
 from bot.services.identity import (
     IdRejected,
     IdRejection,
@@ -123,12 +123,8 @@ def _assess(
 
 def _dues(session: Session, account: ElectricityAccount, today: date) -> tuple[int, bool]:
     """(everything unpaid incl. late fees, whether any unpaid bill is past its due date)."""
-    total, overdue = 0, False
-    for bill in bills_of(session, account):
-        if bill.outstanding_fen > 0:
-            total += bill.outstanding_fen + bill_late_fee_fen(account, bill, today)
-            overdue = overdue or overdue_days(bill.due_date, today) > 0
-    return total, overdue
+    unpaid = unpaid_bills(session, account, today)
+    return amount_due_fen(unpaid), any(bill.overdue_days > 0 for bill in unpaid)
 
 
 # --- who applies -----------------------------------------------------------------
@@ -315,18 +311,10 @@ def submit_application(
 
 
 def _lock_account(session: Session, account_number: str) -> None:
-    """Serialise applications on one account until this transaction ends. A no-op UPDATE
-    takes the row lock on PostgreSQL and the write lock on SQLite, which has no
-    ``SELECT ... FOR UPDATE``; it runs first so SQLite never upgrades a stale read."""
+    """Serialise applications on one account until this transaction ends (runs first)."""
     number = parse_account_number(str(account_number or ""))
-    if isinstance(number, AccountNumberRejected):
-        return
-    session.execute(
-        update(ElectricityAccount)
-        .where(ElectricityAccount.account_number == number)
-        .values(holder_name=ElectricityAccount.holder_name)
-        .execution_options(synchronize_session=False)
-    )
+    if not isinstance(number, AccountNumberRejected):
+        lock_rows(session, ElectricityAccount.holder_name, ElectricityAccount.account_number == number)
 
 
 def _check_application(

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.clock import FixedClock
 from bot.container import Services, services
+from bot.services.attachments import StoredUpload, store_upload
 from bot.services.login import LoggedIn, LoggedInUser, LoginStarted, complete_login, current_user, start_login
 from bot.services.sms import last_message
 from bot.services.verification import RESEND_INTERVAL
@@ -43,6 +44,18 @@ def services_on(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     finally:
         services().session_factory.dispose()
         services.cache_clear()
+
+
+# The smallest file the upload channel takes as a PDF (files are judged by their bytes).
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def upload_pdf(deps: Services, sender: str = SENDER, channel: str = CHANNEL) -> str:
+    """A document this chat sent (as the upload channel stores it); its attachment id."""
+    stored = store_upload(deps.session_factory, deps.clock, deps.settings.files_dir, channel=channel,
+                          sender_id=sender, filename="材料.pdf", data=PDF)
+    assert isinstance(stored, StoredUpload), stored
+    return str(stored.attachment_id)
 
 
 def clock_of(deps: Services) -> FixedClock:

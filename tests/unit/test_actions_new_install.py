@@ -15,11 +15,19 @@ from actions.new_install import (
 )
 from actions.progress import ActionQueryProgress
 from bot.container import Services
-from bot.services.attachments import StoredUpload, store_upload
-from tests.unit.action_harness import CHANNEL, DOMAIN, SENDER, log_in, make_tracker, responses, run, sent_code, validate
+from tests.unit.action_harness import (
+    CHANNEL,
+    DOMAIN,
+    log_in,
+    make_tracker,
+    responses,
+    run,
+    sent_code,
+    upload_pdf,
+    validate,
+)
 
 FORM = "new_install_form"
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def _asked(slot: str, *, channel: str = CHANNEL, intent: str = "inform", entities: dict | None = None, **slots):
@@ -30,13 +38,6 @@ def _asked(slot: str, *, channel: str = CHANNEL, intent: str = "inform", entitie
 def _required(tracker) -> list[str]:
     slots = DOMAIN["forms"][FORM]["required_slots"]
     return asyncio.run(ValidateNewInstallForm().required_slots(slots, CollectingDispatcher(), tracker, DOMAIN))
-
-
-def _upload(deps: Services) -> str:
-    stored = store_upload(deps.session_factory, deps.clock, deps.settings.files_dir, channel=CHANNEL,
-                          sender_id=SENDER, filename="材料.pdf", data=PDF)
-    assert isinstance(stored, StoredUpload)
-    return str(stored.attachment_id)
 
 
 def test_enterprise_installs_are_sent_elsewhere_and_the_form_ends(action_deps: Services) -> None:
@@ -85,8 +86,8 @@ def test_what_is_asked_depends_on_role_and_channel(action_deps: Services) -> Non
 def test_an_agent_application_becomes_a_work_order(action_deps: Services) -> None:
     log_in(action_deps, "13800000002")
     slots = {"install_type": "个人", "ni_region": "330102", "ni_address": "浙江省杭州市上城区解放路88号",
-             "ni_proof_role": "经办人", "property_certificate": _upload(action_deps), "ni_owner_name": "王芳",
-             "ni_owner_phone": "13800000009", "power_of_attorney": _upload(action_deps)}
+             "ni_proof_role": "经办人", "property_certificate": upload_pdf(action_deps), "ni_owner_name": "王芳",
+             "ni_owner_phone": "13800000009", "power_of_attorney": upload_pdf(action_deps)}
     sent, _ = run(ActionAskInstallCode(), _asked("ni_sms_code", **slots))
     assert responses(sent) == ["utter_code_sent", "utter_ask_rt_sms_code"]
     _, checked = validate(ValidateNewInstallForm(), "ni_sms_code", sent_code(action_deps, "13800000002"),

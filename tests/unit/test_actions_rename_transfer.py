@@ -19,35 +19,26 @@ from actions.rename_transfer import (
 from bot.container import Services
 from bot.db.enums import WorkOrderStatus
 from bot.services.accounts import bind
-from bot.services.attachments import StoredUpload, store_upload
 from bot.services.work_orders import advance_order
 from tests.unit.action_harness import (
     CHANNEL,
     DOMAIN,
-    SENDER,
     log_in,
     make_tracker,
     responses,
     run,
     sent_code,
+    upload_pdf,
     validate,
 )
 
 FORM = "rename_transfer_form"
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 HOLDER = {"account_number": "3301000001", "rt_role": "户主本人"}
 
 
 def _asked(slot: str, *, channel: str = CHANNEL, intent: str = "inform", entities: dict | None = None, **slots):
     return make_tracker(intent=intent, entities=entities, channel=channel, active_loop=FORM,
                         slots={"requested_slot": slot, **slots})
-
-
-def _upload(deps: Services, sender: str = SENDER) -> str:
-    stored = store_upload(deps.session_factory, deps.clock, deps.settings.files_dir, channel=CHANNEL,
-                          sender_id=sender, filename="产权证明.pdf", data=PDF)
-    assert isinstance(stored, StoredUpload)
-    return str(stored.attachment_id)
 
 
 def _bind(deps: Services, user_id: int, number: str) -> None:
@@ -129,8 +120,8 @@ def test_settlement_follows_the_balance(action_deps: Services) -> None:
 
 def test_only_a_file_this_chat_sent_is_taken(action_deps: Services) -> None:
     log_in(action_deps, "13800000001")
-    own = _upload(action_deps)
-    other = _upload(action_deps, sender="someone-else")
+    own = upload_pdf(action_deps)
+    other = upload_pdf(action_deps, sender="someone-else")
     for attachment, accepted in ((own, True), (other, False)):
         tracker = _asked("property_certificate", intent="send_file", entities={"attachment_id": attachment})
         messages, result = validate(ValidateRenameTransferForm(), "property_certificate", attachment, tracker)
@@ -143,7 +134,7 @@ def _transfer_slots(deps: Services) -> dict:
     """A complete 过户 by the holder: code sent and checked, certificate uploaded."""
     slots = {**HOLDER, "change_type": "过户", "rt_ownership_change": True, "rt_notice_read": "read",
              "new_holder_name": "王小明", "new_holder_id": "110105199003078510", "contact_phone": "13900000005",
-             "settlement": "结清后过户", "property_certificate": _upload(deps)}
+             "settlement": "结清后过户", "property_certificate": upload_pdf(deps)}
     asked, _ = run(ActionAskRenameCode(), _asked("rt_sms_code", **slots))
     assert responses(asked) == ["utter_code_sent", "utter_ask_rt_sms_code"]
     _, result = validate(ValidateRenameTransferForm(), "rt_sms_code", sent_code(deps, "13900000005"),
