@@ -1,31 +1,51 @@
-"""新装 (网上国网 五(二)): the type first; 个人新装 as one guided form — service region, the
-materials notice, the detailed address (parsed and shown back), 产权证明类型 (产权人 or 经办人; the
-applicant's name and phone come from the real-name record and cannot be changed), documents,
-the owner's name and phone for an 经办人, an SMS code, a summary and 提交."""
+"""新装 (网上国网 五(二)) as one guided form: the type first, then 个人新装 — service region, the
+materials notice, the detailed address (parsed, shown back and confirmed), 产权证明类型 (产权人 or
+经办人; the applicant's name and phone come from the real-name record and cannot be changed),
+documents, the owner's name and phone for an 经办人, an SMS code, a summary and 提交 — or
+企业新装, whose questions live in :mod:`actions.enterprise_install`."""
 from __future__ import annotations
 
 import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import call, chat_identity, deps, response_text, who_is_talking
-from actions.documents import CODE_ACCEPTED, ActionAskSmsCode, DocumentValidation, attachment_id_of
+from actions.documents import CODE_ACCEPTED, ActionAskSmsCode, attachment_id_of
+from actions.enterprise_install import (
+    ENTERPRISE_SLOTS,
+    INSTALL,
+    AskWithApplicant,
+    EnterpriseValidation,
+    enterprise_materials,
+    enterprise_slots,
+    equipment_list,
+    invoice_of,
+    offered_slots,
+    remark_of,
+)
 from actions.form_validation import FAILURES_SLOT
 from bot.channels.capabilities import shows_images
 from bot.db.models import Region
 from bot.privacy import mask_phone
 from bot.services.addresses import AddressProblem, parse_address
+from bot.services.appointments import slot_label
+from bot.services.business_system import forward_pre_application
+from bot.services.enterprise import InvoiceInfo, InvoiceProblem, InvoiceType
+from bot.services.equipment import EquipmentRejected, kw_text, parse_equipment, total_capacity_kw
 from bot.services.identity import NameRejected, validate_person_name
 from bot.services.new_install import (
+    EnterpriseInstall,
+    EnterpriseRole,
     InstallProblem,
-    InstallSubmitted,
+    InstallProblemReason,
     PersonalInstall,
     ProofRole,
     applicant_details,
+    submit_enterprise_install,
     submit_personal_install,
 )
 from bot.services.phones import normalize_mobile
@@ -35,12 +55,27 @@ from bot.text.labels import day_label
 
 FORM = "new_install_form"
 PERSONAL, ENTERPRISE = "个人", "企业"
-FORM_SLOTS = (
-    "install_type", "ni_region", "ni_address", "ni_proof_role", "property_certificate", "ni_owner_name",
+PERSONAL_SLOTS = (
+    "ni_address", "ni_address_ok", "ni_proof_role", "property_certificate", "ni_owner_name",
     "ni_owner_phone", "power_of_attorney", "ni_sms_code", "ni_confirmed",
 )
+FORM_SLOTS = tuple(dict.fromkeys(("install_type", "ni_region", *PERSONAL_SLOTS, *ENTERPRISE_SLOTS)))
 AGENT_ONLY = ("ni_owner_name", "ni_owner_phone", "power_of_attorney")
 UPLOAD_SLOTS = ("property_certificate", "power_of_attorney")
+# The slot that answers each field a submission can refuse: only that question is asked again.
+FIELD_SLOTS = {
+    "region_code": "ni_region", "address": "ni_address", "proof_role": "ni_proof_role",
+    "property_certificate_id": "property_certificate", "owner_name": "ni_owner_name",
+    "owner_phone": "ni_owner_phone", "authorisation_id": "power_of_attorney", "equipment": "ei_equipment",
+    "slot_id": "ei_slot", "notice_read": "ei_notice_read", "entity_proof_type": "ei_proof_type",
+    "entity_proof_id": "entity_proof", "uscc": "ei_uscc", "role": "ei_role", "legal_rep_name": "ei_legal_rep_name",
+    "legal_rep_id_id": "legal_rep_id", "remark": "ei_remark", "invoice.invoice_type": "ei_invoice_type",
+    "invoice.company_name": "ei_company_name", "invoice.tax_number": "ei_uscc",
+    "invoice.address": "ei_invoice_address", "invoice.phone": "ei_invoice_phone",
+    "invoice.bank_name": "ei_invoice_bank", "invoice.bank_account": "ei_bank_account",
+}
+FINAL_PROBLEMS = (InstallProblemReason.ORDER_IN_PROGRESS, InstallProblemReason.NOT_VERIFIED,
+                  InstallProblemReason.HIGH_VOLTAGE_OFFLINE)
 
 
 async def applicant_phone(tracker: Tracker) -> str | None:
@@ -53,30 +88,31 @@ def region_label(region: Region) -> str:
     return region.province + (region.city if region.city != region.province else "") + region.district
 
 
-class ValidateNewInstallForm(DocumentValidation):
+class ValidateNewInstallForm(EnterpriseValidation):
     def name(self) -> str:
         return "validate_new_install_form"
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        """企业新装 is not taken in chat yet; a 产权人 needs no owner details; no uploads without files."""
+        """The type and region, then the 个人 or 企业 questions: a 产权人 needs no owner details;
+        no uploads without files."""
+        files = shows_images(chat_identity(tracker)[0])
         if tracker.get_slot("install_type") == ENTERPRISE:
-            return []
+            return ["install_type", "ni_region", *enterprise_slots(tracker, files=files)]
         skipped: set[str] = set()
         if tracker.get_slot("ni_proof_role") != ProofRole.AGENT.value:
             skipped |= set(AGENT_ONLY)
-        if not shows_images(chat_identity(tracker)[0]):
+        if not files:
             skipped |= set(UPLOAD_SLOTS)
-        return [slot for slot in domain_slots if slot not in skipped]
+        return ["install_type", "ni_region", *(slot for slot in PERSONAL_SLOTS if slot not in skipped)]
 
     async def validate_install_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = str(value or "")
-        if ENTERPRISE in text or "公司" in text:
-            dispatcher.utter_message(response="utter_ni_enterprise_offline")
-            return {"install_type": ENTERPRISE}
+        if ENTERPRISE in text or "公司" in text or "单位" in text:
+            return self.accept("install_type", ENTERPRISE)
         if PERSONAL in text or "居民" in text:
             return self.accept("install_type", PERSONAL)
         return self.reject(dispatcher, tracker, "install_type", "utter_ni_type_unclear")
@@ -87,7 +123,10 @@ class ValidateNewInstallForm(DocumentValidation):
         region = await call(district_named, deps().session_factory, str(value or ""))
         if region is None:
             return self.reject(dispatcher, tracker, "ni_region", "utter_ni_region_unknown")
-        dispatcher.utter_message(response="utter_ni_materials", region=region_label(region))
+        if tracker.get_slot("install_type") == ENTERPRISE:
+            enterprise_materials(dispatcher, region_label(region))
+        else:
+            dispatcher.utter_message(response="utter_ni_materials", region=region_label(region))
         return self.accept("ni_region", region.code)
 
     async def validate_ni_address(
@@ -103,7 +142,7 @@ class ValidateNewInstallForm(DocumentValidation):
             response="utter_ni_address_parsed", province=parsed.province, city=parsed.city,
             district=parsed.district, street=parsed.street_and_number,
         )
-        return self.accept("ni_address", parsed.full_text)
+        return self.accept("ni_address", parsed.full_text, ni_address_ok=None)
 
     async def validate_ni_proof_role(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -155,20 +194,13 @@ class ActionAskInstallRegion(Action):
         return []
 
 
-class ActionAskProofRole(Action):
-    """产权人 or 经办人, with the applicant's own name and phone shown as they will be used."""
+class ActionAskProofRole(AskWithApplicant):
+    """产权人 or 经办人."""
+
+    response = "utter_ask_ni_proof_role"
 
     def name(self) -> str:
         return f"action_ask_{FORM}_ni_proof_role"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        user = await who_is_talking(tracker)
-        applicant = await call(applicant_details, deps().session_factory, user_id=user.user_id) if user else None
-        dispatcher.utter_message(
-            response="utter_ask_ni_proof_role", name=applicant.name if applicant else "",
-            masked_phone=applicant.phone_masked if applicant else "",
-        )
-        return []
 
 
 class ActionAskInstallCode(ActionAskSmsCode):
@@ -184,54 +216,148 @@ class ActionAskInstallCode(ActionAskSmsCode):
 
 
 class ActionAskInstallConfirmed(Action):
+    """The summary of either application, masked, then 提交 / 暂不提交."""
+
     def name(self) -> str:
         return f"action_ask_{FORM}_ni_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         region = await call(district_with_code, deps().session_factory, tracker.get_slot("ni_region"))
-        lines = [
-            response_text(domain, "utter_ni_summary_line", label="业务", value="个人新装"),
-            response_text(domain, "utter_ni_summary_line", label="服务地区",
-                          value=region_label(region) if region else ""),
-            response_text(domain, "utter_ni_summary_line", label="用电地址", value=tracker.get_slot("ni_address")),
-            response_text(domain, "utter_ni_summary_line", label="申请人身份", value=tracker.get_slot("ni_proof_role")),
-        ]
-        if tracker.get_slot("ni_proof_role") == ProofRole.AGENT.value:
-            owner = f"{tracker.get_slot('ni_owner_name')} {mask_phone(str(tracker.get_slot('ni_owner_phone') or ''))}"
-            lines.append(response_text(domain, "utter_ni_summary_line", label="产权人", value=owner))
-        dispatcher.utter_message(response="utter_ask_ni_confirmed", summary="\n".join(lines))
+        where = region_label(region) if region else ""
+        if tracker.get_slot("install_type") == ENTERPRISE:
+            summary = await enterprise_summary(tracker, domain, where)
+        else:
+            summary = personal_summary(tracker, domain, where)
+        dispatcher.utter_message(response="utter_ask_ni_confirmed", summary=summary)
         return []
 
 
+def personal_summary(tracker: Tracker, domain: DomainDict, region: str) -> str:
+    owner = ""
+    if tracker.get_slot("ni_proof_role") == ProofRole.AGENT.value:
+        owner = response_text(domain, "utter_ni_summary_owner", owner_name=tracker.get_slot("ni_owner_name"),
+                              masked_phone=mask_phone(str(tracker.get_slot("ni_owner_phone") or "")))
+    return response_text(domain, "utter_ni_summary", region=region, address=tracker.get_slot("ni_address"),
+                         role=tracker.get_slot("ni_proof_role"), owner=owner)
+
+
+async def enterprise_summary(tracker: Tracker, domain: DomainDict, region: str) -> str:
+    items = parse_equipment(str(tracker.get_slot("ei_equipment") or ""))
+    listed = "" if isinstance(items, EquipmentRejected) else equipment_list(items)
+    total = "" if isinstance(items, EquipmentRejected) else kw_text(total_capacity_kw(items))
+    views = await offered_slots(tracker)
+    slot = next((slot_label(v) for v in views if str(v.id) == str(tracker.get_slot("ei_slot"))), "")
+    user = await who_is_talking(tracker)
+    applicant = await call(applicant_details, deps().session_factory, user_id=user.user_id) if user else None
+    agent = ""
+    if tracker.get_slot("ei_role") == EnterpriseRole.AGENT.value:
+        agent = response_text(domain, "utter_ei_summary_agent", legal_rep=tracker.get_slot("ei_legal_rep_name"))
+    invoice = invoice_of(tracker)
+    special = ""
+    if isinstance(invoice, InvoiceInfo) and invoice.invoice_type is InvoiceType.SPECIAL:
+        shown = invoice.masked()
+        special = response_text(domain, "utter_ei_summary_special", address=shown["address"],
+                                phone=shown["phone_masked"], bank=shown["bank_name"],
+                                account=shown["bank_account_masked"])
+    return response_text(
+        domain, "utter_ei_summary", region=region, address=tracker.get_slot("ni_address"), equipment=listed,
+        total=total, slot=slot, proof_type=tracker.get_slot("ei_proof_type"), uscc=tracker.get_slot("ei_uscc"),
+        applicant=f"{applicant.name} {applicant.phone_masked}" if applicant else "", role=tracker.get_slot("ei_role"),
+        agent=agent, invoice_type=tracker.get_slot("ei_invoice_type"), company=tracker.get_slot("ei_company_name"),
+        special=special, remark=tracker.get_slot("ei_remark") or "",
+    )
+
+
 class ActionSubmitNewInstall(Action):
+    """Files the work order (every field checked again by the service) and hands the pre-application
+    to the business system; a refused field is asked again, everything else is kept."""
+
     def name(self) -> str:
         return "action_submit_new_install"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reset: list[EventType] = [SlotSet(slot, None) for slot in (*FORM_SLOTS, FAILURES_SLOT)]
         user = await who_is_talking(tracker)
-        if user is None or tracker.get_slot("install_type") != PERSONAL or not tracker.get_slot("ni_region"):
+        kind = tracker.get_slot("install_type")
+        if user is None or kind not in (PERSONAL, ENTERPRISE) or not tracker.get_slot("ni_region"):
             return reset
+        if kind == ENTERPRISE and tracker.get_slot("ei_transformer") == INSTALL:
+            return reset  # the high-voltage route was explained when the question was answered
         if tracker.get_slot("ni_confirmed") is not True or tracker.get_slot("ni_sms_code") != CODE_ACCEPTED:
             dispatcher.utter_message(response="utter_rt_not_submitted")
             return reset
         later = not shows_images(chat_identity(tracker)[0])
-        application = PersonalInstall(
-            region_code=str(tracker.get_slot("ni_region")), address=str(tracker.get_slot("ni_address") or ""),
-            proof_role=str(tracker.get_slot("ni_proof_role") or ""),
-            property_certificate_id=attachment_id_of(tracker.get_slot("property_certificate")),
-            owner_name=tracker.get_slot("ni_owner_name"), owner_phone=tracker.get_slot("ni_owner_phone"),
-            authorisation_id=attachment_id_of(tracker.get_slot("power_of_attorney")), documents_later=later,
-        )
         d = deps()
-        outcome = await call(submit_personal_install, d.session_factory, d.clock, user_id=user.user_id,
-                             application=application, note=response_text(domain, "utter_rt_order_note"))
-        if isinstance(outcome, InstallSubmitted):
+        note = response_text(domain, "utter_rt_order_note")
+        if kind == ENTERPRISE:
+            application = enterprise_application(tracker, later)
+            if isinstance(application, InstallProblem):
+                return retry(dispatcher, application, reset)
+            outcome = await call(submit_enterprise_install, d.session_factory, d.clock, user_id=user.user_id,
+                                 application=application, note=note)
+        else:
+            outcome = await call(submit_personal_install, d.session_factory, d.clock, user_id=user.user_id,
+                                 application=personal_application(tracker, later), note=note)
+        if isinstance(outcome, InstallProblem):
+            return retry(dispatcher, outcome, reset)
+        await call(forward_pre_application, d.session_factory, d.business_system, d.clock, order_no=outcome.order_no)
+        promised = day_label(outcome.promised_by) if outcome.promised_by else "补齐材料后"
+        booked = outcome.appointment
+        if booked is not None:
             dispatcher.utter_message(
-                response="utter_ni_submitted", order_no=outcome.order_no, status=outcome.status.value,
-                promised=day_label(outcome.promised_by) if outcome.promised_by else "补齐材料后",
+                response="utter_ei_submitted", order_no=outcome.order_no, status=outcome.status.value,
+                promised=promised, appointment=day_label(booked.slot_date) + booked.half.value,
             )
-        elif isinstance(outcome, InstallProblem):
-            dispatcher.utter_message(response="utter_ni_submit_failed", order_no=outcome.order_no or "")
+        else:
+            dispatcher.utter_message(response="utter_ni_submitted", order_no=outcome.order_no,
+                                     status=outcome.status.value, promised=promised)
+        if later:
+            upload_url = f"{d.settings.public_url}/webhooks/rest/upload"
+            dispatcher.utter_message(response="utter_rt_documents_later", url=upload_url)
         return reset
 
+
+def personal_application(tracker: Tracker, later: bool) -> PersonalInstall:
+    return PersonalInstall(
+        region_code=str(tracker.get_slot("ni_region")), address=str(tracker.get_slot("ni_address") or ""),
+        proof_role=str(tracker.get_slot("ni_proof_role") or ""),
+        property_certificate_id=attachment_id_of(tracker.get_slot("property_certificate")),
+        owner_name=tracker.get_slot("ni_owner_name"), owner_phone=tracker.get_slot("ni_owner_phone"),
+        authorisation_id=attachment_id_of(tracker.get_slot("power_of_attorney")), documents_later=later,
+    )
+
+
+def enterprise_application(tracker: Tracker, later: bool) -> EnterpriseInstall | InstallProblem:
+    invoice = invoice_of(tracker)
+    if isinstance(invoice, InvoiceProblem):
+        return InstallProblem(InstallProblemReason.BAD_INVOICE, f"invoice.{invoice.field}", invoice.reason)
+    return EnterpriseInstall(
+        region_code=str(tracker.get_slot("ni_region")), transformer=False,
+        equipment=str(tracker.get_slot("ei_equipment") or ""), address=str(tracker.get_slot("ni_address") or ""),
+        slot_id=tracker.get_slot("ei_slot"), notice_read=tracker.get_slot("ei_notice_read") == "read",
+        entity_proof_type=str(tracker.get_slot("ei_proof_type") or ""),
+        entity_proof_id=attachment_id_of(tracker.get_slot("entity_proof")), uscc=str(tracker.get_slot("ei_uscc") or ""),
+        role=str(tracker.get_slot("ei_role") or ""), invoice=invoice,
+        authorisation_id=attachment_id_of(tracker.get_slot("power_of_attorney")),
+        legal_rep_id_id=attachment_id_of(tracker.get_slot("legal_rep_id")),
+        legal_rep_name=tracker.get_slot("ei_legal_rep_name"), remark=remark_of(tracker), documents_later=later,
+    )
+
+
+def retry(dispatcher: CollectingDispatcher, problem: InstallProblem, reset: list[EventType]) -> list[EventType]:
+    """提交失败: a field the user can answer again is asked again (the rest kept); otherwise the
+    reason and the form ends."""
+    slot = FIELD_SLOTS.get(problem.field)
+    if slot is None or problem.reason in FINAL_PROBLEMS:
+        dispatcher.utter_message(response="utter_ni_submit_failed", order_no=problem.order_no or "")
+        return reset
+    if problem.reason is InstallProblemReason.SLOT_FULL:
+        dispatcher.utter_message(response="utter_ei_slot_taken")
+    elif problem.reason in (InstallProblemReason.ATTACHMENT_NOT_FOUND, InstallProblemReason.DOCUMENT_MISSING):
+        dispatcher.utter_message(response="utter_rt_problem_attachment_not_found")
+    else:
+        dispatcher.utter_message(response="utter_ni_submit_recheck")
+    cleared = [SlotSet(slot, None), SlotSet("ni_confirmed", None)]
+    if slot == "ni_address":
+        cleared.append(SlotSet("ni_address_ok", None))
+    return [*cleared, FollowupAction(FORM)]

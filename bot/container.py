@@ -13,6 +13,7 @@ from bot.clock import Clock, clock_from_env
 from bot.db.session import SessionFactory
 from bot.payments.gateway import PaymentGateway
 from bot.payments.gateway import gateway_from_settings as payment_gateway_from_settings
+from bot.services.business_system import BusinessSystem, business_system_from_settings
 from bot.services.sms import SmsGateway, gateway_from_settings
 from bot.settings import Settings
 
@@ -25,6 +26,7 @@ class Services:
     sms_gateway: SmsGateway
     tariffs: TariffBook
     payment_gateway: PaymentGateway
+    business_system: BusinessSystem
 
 
 @lru_cache(maxsize=1)
@@ -39,4 +41,5 @@ def services() -> Services:
         sms_gateway=gateway_from_settings(settings, session_factory, clock),
         tariffs=TariffBook.load(settings.tariff_dir),
         payment_gateway=payment_gateway_from_settings(settings),
+        business_system=business_system_from_settings(settings, session_factory, clock),
     )

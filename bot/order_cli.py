@@ -1,13 +1,16 @@
 """Operator tools for work orders: ``python -m bot orders advance ORDER_NO STATUS [--note TEXT]``
 moves an order on (the applicant is told on their next message), ``python -m bot orders list``
-shows the newest orders. Neither prints form data, so no personal data reaches the terminal."""
+shows the newest orders, ``python -m bot orders forward`` retries the 新装 pre-applications the
+business system has not acknowledged yet (run it from cron). None prints form data, so no
+personal data reaches the terminal."""
 from __future__ import annotations
 
 import argparse
 
-from bot.cli import CliContext, CliError, Command, positive_int, register
+from bot.cli import CliContext, CliError, Command, no_arguments, positive_int, register
 from bot.db.enums import WorkOrderStatus
 from bot.privacy import redact
+from bot.services.business_system import business_system_from_settings, forward_pending, pending_pre_applications
 from bot.services.work_orders import (
     OrderProblem,
     OrderProblemReason,
@@ -74,6 +77,20 @@ def _list(args: argparse.Namespace, context: CliContext) -> int:
     return 0
 
 
+def _forward(_args: argparse.Namespace, context: CliContext) -> int:
+    """Exit 1 while some stay pending (the business system is unavailable), so cron notices."""
+    session_factory = context.session_factory()
+    system = business_system_from_settings(context.settings, session_factory, context.clock)
+    forwarded = forward_pending(session_factory, system, context.clock)
+    context.print(f"forwarded {forwarded} pre-application(s) to the business system")
+    pending = len(pending_pre_applications(session_factory))
+    if pending:
+        raise CliError(f"{pending} still pending: business system unavailable, try again later")
+    return 0
+
+
 register(Command("orders advance", "move a work order to STATUS and notify its applicant",
                  _configure_advance, _advance))
 register(Command("orders list", "list the newest work orders", _configure_list, _list))
+register(Command("orders forward", "forward pending 新装 pre-applications to the business system",
+                 no_arguments, _forward))

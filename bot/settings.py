@@ -11,6 +11,7 @@
 | ACTION_ENDPOINT_URL | http://ACTION_HOST:ACTION_PORT/webhook | where Rasa calls actions |
 | SMS_GATEWAY | demo | ``demo`` records messages in the database instead of sending them |
 | IDENTITY_REGISTRY | demo | real-name checks; ``demo`` uses the ``citizen_registry`` table |
+| BUSINESS_SYSTEM | local | where 新装 pre-applications go; ``local`` keeps them in the ``pre_applications`` table |
 | FILES_DIR | <project>/var/files | uploads (bill photos, certificates) and generated charts/PDFs |
 | PUBLIC_URL | http://RASA_HOST:RASA_PORT | how users' devices reach the Rasa server (links to charts/PDFs) |
 | PAYMENT_GATEWAY_HOST / PAYMENT_GATEWAY_PORT | 127.0.0.1 / 5077 | where ``python -m bot gateway`` serves |
@@ -20,6 +21,7 @@
 | DEMO_GATEWAY_DB | <project>/var/gateway.db | the demo bank's own SQLite ledger (not the business database) |
 | DEMO_GATEWAY_SLOW_S | 5.0 | how late the demo gateway answers for its slow and lost cards |
 | BOT_FIXED_NOW | (unset: wall clock) | pins "now", e.g. 2026-11-23 |
+| BOT_CLOCK_FILE | (unset) | a file with an ISO datetime every process reads as "now" (end-to-end tests move it) |
 """
 from __future__ import annotations
 
@@ -48,6 +50,7 @@ class Settings:
     action_port: int = 5055
     sms_gateway: str = "demo"
     identity_registry: str = "demo"
+    business_system: str = "local"
     tariff_dir: Path = PROJECT_ROOT / "data" / "tariffs"
     action_endpoint: str | None = None  # ACTION_ENDPOINT_URL; None derives it from host and port
     files_dir: Path = PROJECT_ROOT / "var" / "files"
@@ -89,6 +92,7 @@ class Settings:
             action_port=int(env.get("ACTION_PORT") or defaults.action_port),
             sms_gateway=env.get("SMS_GATEWAY") or defaults.sms_gateway,
             identity_registry=env.get("IDENTITY_REGISTRY") or defaults.identity_registry,
+            business_system=env.get("BUSINESS_SYSTEM") or defaults.business_system,
             tariff_dir=Path(env.get("TARIFF_DIR") or defaults.tariff_dir),
             action_endpoint=env.get("ACTION_ENDPOINT_URL") or None,
             files_dir=Path(env.get("FILES_DIR") or defaults.files_dir),

@@ -456,6 +456,10 @@ class WorkOrder(Base):
     promised_by: Mapped[date | None] = Column(Date, nullable=True)
     created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
     updated_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    # The outbox of pre-applications (新装): the business system's reference once forwarded;
+    # null while pending (see bot.services.business_system).
+    business_ref: Mapped[str | None] = Column(String(32), nullable=True)
+    forwarded_at: Mapped[datetime | None] = Column(UtcDateTime, nullable=True)
 
     account: Mapped[ElectricityAccount | None] = relationship("ElectricityAccount")
     events: Mapped[list[WorkOrderEvent]] = relationship(
@@ -637,3 +641,20 @@ class Invoice(Base):
     created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
 
     bill: Mapped[MonthlyBill] = relationship("MonthlyBill")
+
+
+class PreApplicationRecord(Base):
+    """A pre-application as the demo business system (营销业务应用系统) received it: the
+    local stand-in for a real integration. One per order number, so a resubmission
+    finds the first one. Form data is the work order's, already masked."""
+
+    __tablename__ = "pre_applications"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    order_no: Mapped[str] = Column(String(20), nullable=False, unique=True)
+    kind: Mapped[WorkOrderKind] = Column(str_enum(WorkOrderKind, "work_order_kind"), nullable=False)
+    reference: Mapped[str] = Column(String(32), nullable=False, unique=True)
+    form_data: Mapped[dict[str, Any]] = Column(JSON, nullable=False, default=dict)
+    attachment_ids: Mapped[list[int]] = Column(JSON, nullable=False, default=list)
+    submitted_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    received_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)

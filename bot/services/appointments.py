@@ -5,12 +5,17 @@ calendar (holidays skipped, 调休 Saturdays included), as far as ``appointment_
 has a row for them: a day without a row is simply not offered (:mod:`bot.seed` lays out
 10 working days). Booking is one conditional UPDATE that checks the capacity itself,
 so concurrent bookings never overfill a slot, on SQLite or PostgreSQL.
+
+In the chat a slot is shown as :func:`slot_label` ("11月26日(周四)上午") and the
+customer's typed choice is found among the offered ones with :func:`match_slot`.
 """
 from __future__ import annotations
 
-from collections.abc import Collection
+import re
+import unicodedata
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -23,6 +28,7 @@ from bot.services.work_orders import add_working_days
 
 OFFERED_WORKING_DAYS = 7
 _HALF_ORDER = {half: index for index, half in enumerate(HalfDay)}
+WEEKDAY_NAMES = "一二三四五六日"  # 周一 .. 周日, by date.weekday()
 
 
 @dataclass(frozen=True)
@@ -149,3 +155,88 @@ def _as_id(value: object) -> int | None:
     except ValueError:
         return None
     return number if number > 0 else None
+
+
+# --- slots in words --------------------------------------------------------------
+
+
+def slot_label(view: SlotView) -> str:
+    """How the chat shows a slot: ``11月26日(周四)上午``."""
+    day = view.slot_date
+    return f"{day.month}月{day.day}日(周{WEEKDAY_NAMES[day.weekday()]}){view.half.value}"
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMBER = r"\d{1,2}|[一二两三四五六七八九十]{1,3}"
+_RELATIVE = (("大后天", 3), ("后天", 2), ("明天", 1), ("明日", 1), ("今天", 0), ("今日", 0))
+_HALVES = (("上午", HalfDay.MORNING), ("早上", HalfDay.MORNING), ("下午", HalfDay.AFTERNOON))
+_MONTH_DAY = re.compile(
+    rf"(?:(\d{{4}})年)?({_NUMBER})月({_NUMBER})[日号]?|(?:(\d{{4}})[./-])?(\d{{1,2}})[./-](\d{{1,2}})(?!\d)"
+)
+_DAY_ONLY = re.compile(rf"({_NUMBER})[日号]")
+_WEEKDAY = re.compile(r"(下下个?|下个?|这个?|本)?(?:周|星期|礼拜)([一二三四五六日天1-7])")
+_WEEKS_AHEAD = {"下下": 2, "下下个": 2, "下": 1, "下个": 1, "这": 0, "这个": 0, "本": 0}
+
+
+def match_slot(text: str, views: Sequence[SlotView], today: date) -> SlotView | None:
+    """The slot among ``views`` the customer typed: "11月26日上午", "11.26 下午", "26号上午",
+    "周四下午", "下周二上午", "明天上午", "后天下午" (``today`` anchors the relative words)
+    or a :func:`slot_label`. A full slot is returned too (the reply says 已约满).
+
+    None when no day is named, the words contradict each other, or more than one slot
+    fits (a day without 上午/下午 that has both halves offered)."""
+    compact = "".join(unicodedata.normalize("NFKC", text or "").split())
+    days = _named_days(compact, sorted({view.slot_date for view in views}), today)
+    if days is None:
+        return None
+    half = next((value for word, value in _HALVES if word in compact), None)
+    fits = [view for view in views if view.slot_date in days and half in (None, view.half)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _named_days(text: str, offered: list[date], today: date) -> set[date] | None:
+    """The offered days the text's date words allow (all of them must hold); None when it names none."""
+    named: list[set[date]] = []
+    relative = next((offset for word, offset in _RELATIVE if word in text), None)
+    if relative is not None:
+        named.append({today + timedelta(days=relative)})
+    month_day = _MONTH_DAY.search(text)
+    day_only = None if month_day else _DAY_ONLY.search(text)
+    if month_day:
+        year = month_day.group(1) or month_day.group(4)
+        month = _number(month_day.group(2) or month_day.group(5))
+        day_of_month = _number(month_day.group(3) or month_day.group(6))
+        named.append({d for d in offered if (d.month, d.day) == (month, day_of_month)
+                      and (year is None or d.year == int(year))})
+    elif day_only:
+        named.append({d for d in offered if d.day == _number(day_only.group(1))})
+    weekday = _WEEKDAY.search(text)
+    if weekday:
+        same_weekday = [d for d in offered if d.weekday() == _weekday_index(weekday.group(2))]
+        week_offset = _WEEKS_AHEAD.get(weekday.group(1) or "")
+        if week_offset is not None:
+            monday = today - timedelta(days=today.weekday()) + timedelta(weeks=week_offset)
+            same_weekday = [d for d in same_weekday if monday <= d < monday + timedelta(weeks=1)]
+        if named or week_offset is not None:
+            named.append(set(same_weekday))
+        else:  # a bare 周四 is the coming one
+            named.append(set(same_weekday[:1]))
+    if not named:
+        return None
+    return set.intersection(*named)
+
+
+def _weekday_index(word: str) -> int:
+    return 6 if word in "日天7" else (int(word) - 1 if word.isdigit() else WEEKDAY_NAMES.index(word))
+
+
+def _number(token: str) -> int | None:
+    """1-2 digits, or a Chinese numeral up to 三十一 (十, 十一, 二十六)."""
+    if token.isdigit():
+        return int(token)
+    tens, ten, ones = token.partition("十")
+    if not ten:
+        return _CN_DIGITS.get(token) if len(token) == 1 else None
+    tens_value = _CN_DIGITS.get(tens) if tens else 1
+    ones_value = _CN_DIGITS.get(ones) if ones else 0
+    return None if tens_value is None or ones_value is None else tens_value * 10 + ones_value

@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from stdnum.cn import uscc
@@ -167,24 +168,43 @@ def validate_invoice_info(
         return InvoiceProblem("tax_number", InvoiceProblemReason.BAD_TAX_NUMBER, code.reason)
 
     required = kind is InvoiceType.SPECIAL
+    given = {"address": address, "phone": phone, "bank_name": bank_name, "bank_account": bank_account}
     values: dict[str, str | None] = {}
-    for name_of, raw, check in (
-        ("address", address, _address),
-        ("phone", phone, _phone),
-        ("bank_name", bank_name, _bank_name),
-        ("bank_account", bank_account, _bank_account),
-    ):
-        text = _text(raw)
-        if not text:
-            if required:
-                return InvoiceProblem(name_of, InvoiceProblemReason.MISSING)
+    for name_of in INVOICE_FIELDS:
+        checked = check_invoice_field(name_of, given[name_of] or "")
+        if checked is InvoiceProblemReason.MISSING and not required:
             values[name_of] = None
-            continue
-        checked = check(text)
-        if isinstance(checked, InvoiceProblemReason):
+        elif isinstance(checked, InvoiceProblemReason):
             return InvoiceProblem(name_of, checked)
-        values[name_of] = checked
+        else:
+            values[name_of] = checked
     return InvoiceInfo(kind, name, code, **values)
+
+
+INVOICE_FIELDS = ("address", "phone", "bank_name", "bank_account")  # required on a 专用发票 only
+_INVOICE_TYPE_WORDS = {
+    InvoiceType.ORDINARY: ("普票", "普通发票", "增值税普票", "增值税普通发票"),
+    InvoiceType.SPECIAL: ("专票", "专用发票", "增值税专票", "增值税专用发票"),
+}
+_TYPE_BY_WORD = {word: kind for kind, words in _INVOICE_TYPE_WORDS.items() for word in words}
+_EDGE_PUNCTUATION = "。.,，!！、；;~"
+
+
+def parse_invoice_type(text: str) -> InvoiceType | None:
+    """The invoice type a customer names (普票 / 专用发票 / 增值税专用发票 ...), or None."""
+    compact = "".join(unicodedata.normalize("NFKC", text or "").split()).strip(_EDGE_PUNCTUATION)
+    return _TYPE_BY_WORD.get(compact)
+
+
+def check_invoice_field(field: str, text: str) -> str | InvoiceProblemReason:
+    """One of the 专用发票 extras (:data:`INVOICE_FIELDS`) checked as the chat asks for it:
+    the normalised value, or why not (MISSING when empty). The same checks as
+    :func:`validate_invoice_info`, so a value accepted here is accepted on submission."""
+    check = _FIELD_CHECKS.get(field)
+    if check is None:
+        raise ValueError(f"not an invoice detail: {field!r}")
+    value = _text(text)
+    return check(value) if value else InvoiceProblemReason.MISSING
 
 
 def _text(value: str | None) -> str:
@@ -218,3 +238,8 @@ def _bank_account(text: str) -> str | InvoiceProblemReason:
     if not digits.isascii() or not digits.isdigit() or not low <= len(digits) <= high:
         return InvoiceProblemReason.BAD_BANK_ACCOUNT
     return digits
+
+
+_FIELD_CHECKS: dict[str, Callable[[str], str | InvoiceProblemReason]] = {
+    "address": _address, "phone": _phone, "bank_name": _bank_name, "bank_account": _bank_account,
+}

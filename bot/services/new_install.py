@@ -4,9 +4,10 @@ The applicant is the logged-in, real-name verified user; their name, phone and m
 ID are shown read-only on the form (:func:`applicant_details`). A 个人新装 is applied
 for by the property owner (产权人) or someone on their behalf (经办人, with the owner's
 name and phone and a letter of authorisation); a 企业新装 by the legal representative
-(法人代表) or an agent (经办人, with a letter of authorisation and the legal
-representative's ID). An enterprise that needs its own transformer (专变) is a
-high-voltage connection, handled at a service counter only.
+(法人代表) or an agent (经办人, with the legal representative's name and ID and a
+letter of authorisation, for which :mod:`bot.services.templates` offers a template). An
+enterprise that needs its own transformer (专变) is a high-voltage connection, handled
+at a service counter only.
 
 Time limits (``TIME_LIMIT_WORKING_DAYS`` in :mod:`bot.services.work_orders`): 个人新装
 is done within 5 working days, 企业新装 (低压非居民) within 15, both counted on the
@@ -57,6 +58,7 @@ from bot.services.equipment import (
     total_capacity_kw,
 )
 from bot.services.identity import NameRejected, NameRejection, validate_person_name
+from bot.services.notices import read_notice
 from bot.services.phones import normalize_mobile
 from bot.services.work_orders import (
     FINAL_STATUSES,
@@ -67,6 +69,7 @@ from bot.services.work_orders import (
 )
 
 REMARK_MAX_CHARS = 200
+ENTERPRISE_NOTICE_FILE = "enterprise_install.md"
 ChoiceT = TypeVar("ChoiceT", bound=StrEnum)
 
 
@@ -102,6 +105,11 @@ class EntityProofType(StrEnum):
     INSTITUTION = "事业单位法人证书"
     SOCIAL_ORGANISATION = "社会团体法人登记证书"
     PRIVATE_NON_ENTERPRISE = "民办非企业单位登记证书"
+
+
+def enterprise_notice_text() -> str:
+    """《低压非居民企业新装业务办理须知》 (Markdown, numbered points), read once."""
+    return read_notice(ENTERPRISE_NOTICE_FILE)
 
 
 # --- the applicant ---------------------------------------------------------------
@@ -167,6 +175,7 @@ class EnterpriseInstall:
     uscc: str
     role: EnterpriseRole | str
     invoice: InvoiceInfo | None
+    legal_rep_name: str | None = None  # 经办人 only: the legal representative's name
     authorisation_id: int | None = None  # 经办人 only: 授权委托书 attachment
     legal_rep_id_id: int | None = None  # 经办人 only: the legal representative's ID card attachment
     remark: str | None = None  # at most 200 characters
@@ -299,17 +308,15 @@ def _check_personal(
 
 def _owner(application: PersonalInstall, data: dict[str, Any]) -> InstallProblem | None:
     """The property owner an agent applies for: a valid name and mobile number."""
-    if not application.owner_name:
-        return InstallProblem(InstallProblemReason.MISSING, "owner_name")
-    name = validate_person_name(application.owner_name)
-    if isinstance(name, NameRejected):
-        return InstallProblem(InstallProblemReason.BAD_NAME, "owner_name", name.reason)
+    problem = _person_name(application.owner_name, "owner_name", data)
+    if problem is not None:
+        return problem
     if not application.owner_phone:
         return InstallProblem(InstallProblemReason.MISSING, "owner_phone")
     phone = normalize_mobile(application.owner_phone)
     if phone is None:
         return InstallProblem(InstallProblemReason.BAD_PHONE, "owner_phone")
-    data.update(owner_name=name, owner_phone_masked=mask_phone(phone))
+    data.update(owner_phone_masked=mask_phone(phone))
     return None
 
 
@@ -389,11 +396,14 @@ def _check_enterprise(
     role = _choice(EnterpriseRole, application.role, "role")
     if isinstance(role, InstallProblem):
         return role
+    agent_data: dict[str, Any] = {}
     if role is EnterpriseRole.AGENT:
-        problem = (documents.take("authorisation_id", application.authorisation_id)
+        problem = (_person_name(application.legal_rep_name, "legal_rep_name", agent_data)
+                   or documents.take("authorisation_id", application.authorisation_id)
                    or documents.take("legal_rep_id_id", application.legal_rep_id_id))
     else:
-        problem = _not_applicable(authorisation_id=application.authorisation_id,
+        problem = _not_applicable(legal_rep_name=application.legal_rep_name,
+                                  authorisation_id=application.authorisation_id,
                                   legal_rep_id_id=application.legal_rep_id_id)
     if problem is not None:
         return problem
@@ -412,6 +422,7 @@ def _check_enterprise(
         "category": AccountCategory.NON_RESIDENTIAL.value,
         **_applicant_data(applicant),
         "role": role.value,
+        **agent_data,
         "company_name": invoice.company_name,
         "uscc": uscc,
         "entity_proof_type": proof_type.value,
@@ -461,6 +472,17 @@ def _address(text: str, region: Region) -> ParsedAddress | InstallProblem:
     if isinstance(parsed, AddressProblem):
         return InstallProblem(InstallProblemReason.BAD_ADDRESS, "address", parsed.reason)
     return parsed
+
+
+def _person_name(text: str | None, name: str, data: dict[str, Any]) -> InstallProblem | None:
+    """A required person's name (as on the ID card) into ``data[name]``, or MISSING / BAD_NAME."""
+    if not (text or "").strip():
+        return InstallProblem(InstallProblemReason.MISSING, name)
+    checked = validate_person_name(text or "")
+    if isinstance(checked, NameRejected):
+        return InstallProblem(InstallProblemReason.BAD_NAME, name, checked.reason)
+    data[name] = checked
+    return None
 
 
 def _choice(enum_class: type[ChoiceT], value: object, name: str) -> ChoiceT | InstallProblem:

@@ -15,8 +15,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,14 +38,13 @@ from bot.services.identity import (
     validate_id_number,
     validate_person_name,
 )
+from bot.services.notices import read_notice
 from bot.services.phones import normalize_mobile
 from bot.services.work_orders import create_work_order, open_order, usable_attachment
-from bot.settings import PROJECT_ROOT
 
 KINDS = (WorkOrderKind.RENAME, WorkOrderKind.TRANSFER)
 ELIGIBLE_CATEGORIES = frozenset({AccountCategory.RESIDENTIAL, AccountCategory.NON_RESIDENTIAL})
 PROMISED_WORKING_DAYS = 5  # both businesses, counted once the documents are complete
-NOTICES_DIR = PROJECT_ROOT / "data" / "notices"
 NOTICE_FILES = {WorkOrderKind.RENAME: "rename.md", WorkOrderKind.TRANSFER: "transfer.md"}
 
 
@@ -205,12 +202,7 @@ def settlement_problem(
 
 def notice_text(kind: WorkOrderKind) -> str:
     """《低压更名业务办理须知》 or 《低压过户业务办理须知》 (Markdown, numbered points)."""
-    return _read_notice(NOTICES_DIR / NOTICE_FILES[_check_kind(kind)])
-
-
-@cache
-def _read_notice(path: Path) -> str:
-    return path.read_text(encoding="utf-8").strip()
+    return read_notice(NOTICE_FILES[_check_kind(kind)])
 
 
 # --- submitting ------------------------------------------------------------------

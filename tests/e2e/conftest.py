@@ -10,10 +10,12 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.clock import FileClock
 from bot.launcher import free_port
 from bot.settings import PROJECT_ROOT
 from tests.conftest import FIXED_NOW
@@ -31,6 +33,12 @@ class RunningAssistant:
     tracker_store_url: str
     process: subprocess.Popen[str]
     output: list[str]
+    clock_file: Path
+
+    def advance_clock(self, delta: timedelta) -> None:
+        """Move "now" on for every server at once (BOT_CLOCK_FILE), e.g. past the 60 s
+        a phone waits between two SMS codes."""
+        FileClock.write(self.clock_file, FileClock(self.clock_file).now() + delta)
 
 
 def _pump(stream, sink: list[str]) -> None:
@@ -42,13 +50,15 @@ def _pump(stream, sink: list[str]) -> None:
 def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
     """One running assistant for the whole session; Ctrl-C (SIGINT) must stop it cleanly."""
     workdir = tmp_path_factory.mktemp("assistant")
+    clock_file = workdir / "now"
+    FileClock.write(clock_file, datetime.fromisoformat(FIXED_NOW))
     rasa_port, action_port, gateway_port = free_port(), free_port(), free_port()
     env = dict(os.environ)
     env.update(
         DATABASE_URL=os.environ.get("E2E_DATABASE_URL") or f"sqlite:///{workdir / 'app.db'}",
         TRACKER_STORE_URL=f"sqlite:///{workdir / 'tracker.db'}",
         RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port), FILES_DIR=str(workdir / "files"),
-        BOT_FIXED_NOW=FIXED_NOW,
+        BOT_CLOCK_FILE=str(clock_file),
         PAYMENT_GATEWAY_PORT=str(gateway_port), DEMO_GATEWAY_DB=str(workdir / "gateway.db"),
     )
     for derived in ("ACTION_ENDPOINT_URL", "PAYMENT_GATEWAY_URL"):
@@ -69,7 +79,7 @@ def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     running = RunningAssistant(
         rasa_url=f"http://127.0.0.1:{rasa_port}", action_url=f"http://127.0.0.1:{action_port}",
         database_url=env["DATABASE_URL"], tracker_store_url=env["TRACKER_STORE_URL"],
-        process=process, output=output,
+        process=process, output=output, clock_file=clock_file,
     )
     yield running
     os.killpg(process.pid, signal.SIGINT)
@@ -86,8 +96,8 @@ def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture(scope="session")
 def zhang_wei(assistant: RunningAssistant) -> Conversation:
-    """Demo user 13800000001 (张伟, holder of 3301000001), logged in once for the session:
-    a phone gets one SMS code per 60 s, and the e2e clock stands still."""
+    """Demo user 13800000001 (张伟, holder of 3301000001), logged in once for the session
+    (a phone gets one SMS code per 60 s; tests that need another move the clock on)."""
     chat = Conversation(assistant.rasa_url, "e2e-zhangwei")
     chat.say("登录")
     log_in(chat, assistant.database_url, "13800000001")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.clock import FixedClock
@@ -147,3 +147,18 @@ def logged_in_as(deps: Services, *, sender: str = SENDER, channel: str = CHANNEL
     return current_user(deps.session_factory, channel=channel, sender_id=sender)
 
 
+
+
+def form_asking(
+    form: str, slot: str, *, channel: str = CHANNEL, intent: str | None = "inform",
+    entities: dict[str, str] | None = None, **slots: Any,
+) -> Tracker:
+    """A tracker inside ``form`` whose question for ``slot`` the latest message answers."""
+    return make_tracker(intent=intent, entities=entities, channel=channel, active_loop=form,
+                        slots={"requested_slot": slot, **slots})
+
+
+def required_slots(validator: FormValidationAction, form: str, tracker: Tracker) -> list[str]:
+    """What ``validator`` says the form still asks, given the slots in ``tracker``."""
+    slots = DOMAIN["forms"][form]["required_slots"]
+    return asyncio.run(validator.required_slots(slots, CollectingDispatcher(), tracker, DOMAIN))

@@ -1,13 +1,13 @@
 """The 个人新装 form's actions as 李娜 (13800000002, verified, nothing bound)."""
 from __future__ import annotations
 
-import asyncio
+from typing import Any
 
 import pytest
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.new_install import (
     ActionAskInstallCode,
+    ActionAskInstallConfirmed,
     ActionAskInstallRegion,
     ActionAskProofRole,
     ActionSubmitNewInstall,
@@ -16,10 +16,10 @@ from actions.new_install import (
 from actions.progress import ActionQueryProgress
 from bot.container import Services
 from tests.unit.action_harness import (
-    CHANNEL,
-    DOMAIN,
+    form_asking,
     log_in,
     make_tracker,
+    required_slots,
     responses,
     run,
     sent_code,
@@ -30,20 +30,22 @@ from tests.unit.action_harness import (
 FORM = "new_install_form"
 
 
-def _asked(slot: str, *, channel: str = CHANNEL, intent: str = "inform", entities: dict | None = None, **slots):
-    return make_tracker(intent=intent, entities=entities, channel=channel, active_loop=FORM,
-                        slots={"requested_slot": slot, **slots})
+def _asked(slot: str, **kwargs: Any):
+    return form_asking(FORM, slot, **kwargs)
 
 
 def _required(tracker) -> list[str]:
-    slots = DOMAIN["forms"][FORM]["required_slots"]
-    return asyncio.run(ValidateNewInstallForm().required_slots(slots, CollectingDispatcher(), tracker, DOMAIN))
+    return required_slots(ValidateNewInstallForm(), FORM, tracker)
 
 
-def test_enterprise_installs_are_sent_elsewhere_and_the_form_ends(action_deps: Services) -> None:
-    messages, result = validate(ValidateNewInstallForm(), "install_type", "企业", _asked("install_type"))
-    assert responses(messages) == ["utter_ni_enterprise_offline"] and result == {"install_type": "企业"}
-    assert _required(_asked("ni_region", install_type="企业")) == []
+@pytest.mark.parametrize(("typed", "kind"), [
+    ("企业", "企业"), ("公司用电", "企业"), ("个人", "个人"), ("居民", "个人"),
+])
+def test_the_type_picks_the_questions(action_deps: Services, typed: str, kind: str) -> None:
+    messages, result = validate(ValidateNewInstallForm(), "install_type", typed, _asked("install_type"))
+    assert messages == [] and result["install_type"] == kind
+    following = _required(_asked("ni_region", install_type=kind))[2]
+    assert following == ("ei_transformer" if kind == "企业" else "ni_address")
 
 
 @pytest.mark.parametrize(("typed", "code"), [("330106", "330106"), ("西湖区", "330106"), ("北京市海淀区", "110108")])
@@ -99,3 +101,13 @@ def test_an_agent_application_becomes_a_work_order(action_deps: Services) -> Non
     assert responses(messages) == ["utter_ni_submitted"] and messages[0]["status"] == "已受理"
     progress, _ = run(ActionQueryProgress(), make_tracker(slots={"request_text": "新装进度"}))
     assert progress[0]["text"].startswith(f"工单{messages[0]['order_no']}｜个人新装")
+
+
+def test_the_summary_names_the_owner_with_a_masked_phone(action_deps: Services) -> None:
+    log_in(action_deps, "13800000002")
+    slots = {"install_type": "个人", "ni_region": "330102", "ni_address": "浙江省杭州市上城区解放路88号",
+             "ni_proof_role": "经办人", "ni_owner_name": "王芳", "ni_owner_phone": "13800000009"}
+    messages, _ = run(ActionAskInstallConfirmed(), _asked("ni_confirmed", **slots))
+    summary = messages[0]["summary"]
+    assert summary.startswith("业务：个人新装\n服务地区：浙江省杭州市上城区\n用电地址：浙江省杭州市上城区解放路88号")
+    assert summary.endswith("申请人身份：经办人\n产权人：王芳 138****0009")

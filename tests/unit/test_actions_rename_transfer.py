@@ -1,11 +1,10 @@
 """The 更名/过户 form's actions and 工单进度, as 张伟 (13800000001, verified, holder of 3301000001)."""
 from __future__ import annotations
 
-import asyncio
+from typing import Any
 
 import pytest
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.login import ActionDeliverNotices
 from actions.progress import ActionQueryProgress
@@ -21,10 +20,10 @@ from bot.db.enums import WorkOrderStatus
 from bot.services.accounts import bind
 from bot.services.work_orders import advance_order
 from tests.unit.action_harness import (
-    CHANNEL,
-    DOMAIN,
+    form_asking,
     log_in,
     make_tracker,
+    required_slots,
     responses,
     run,
     sent_code,
@@ -33,21 +32,19 @@ from tests.unit.action_harness import (
 )
 
 FORM = "rename_transfer_form"
+
+
+def _asked(slot: str, **kwargs: Any):
+    return form_asking(FORM, slot, **kwargs)
+
+
+def _required(tracker) -> list[str]:
+    return required_slots(ValidateRenameTransferForm(), FORM, tracker)
 HOLDER = {"account_number": "3301000001", "rt_role": "户主本人"}
-
-
-def _asked(slot: str, *, channel: str = CHANNEL, intent: str = "inform", entities: dict | None = None, **slots):
-    return make_tracker(intent=intent, entities=entities, channel=channel, active_loop=FORM,
-                        slots={"requested_slot": slot, **slots})
 
 
 def _bind(deps: Services, user_id: int, number: str) -> None:
     bind(deps.session_factory, deps.clock, user_id=user_id, account_number=number)
-
-
-def _required(tracker) -> list[str]:
-    slots = DOMAIN["forms"][FORM]["required_slots"]
-    return asyncio.run(ValidateRenameTransferForm().required_slots(slots, CollectingDispatcher(), tracker, DOMAIN))
 
 
 def test_the_holder_is_recognised_and_an_eligible_account_accepted(action_deps: Services) -> None:

@@ -11,8 +11,10 @@ from bot.services.enterprise import (
     InvoiceType,
     UsccRejected,
     UsccRejection,
+    check_invoice_field,
     mask_business_phone,
     normalize_business_phone,
+    parse_invoice_type,
     validate_invoice_info,
     validate_uscc,
 )
@@ -184,3 +186,63 @@ def test_a_mobile_phone_on_the_invoice_is_masked() -> None:
     info = validate_invoice_info(InvoiceType.SPECIAL, **{**SPECIAL, "phone": "138-0000-0001"})
     assert isinstance(info, InvoiceInfo)
     assert info.phone == "13800000001" and info.masked()["phone_masked"] == "138****0001"
+
+
+# --- the chat's one-question-at-a-time checks --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [
+        ("普票", InvoiceType.ORDINARY), ("普通发票", InvoiceType.ORDINARY), ("增值税普通发票", InvoiceType.ORDINARY),
+        (" 增值税 普通发票。", InvoiceType.ORDINARY), ("专票", InvoiceType.SPECIAL), ("专用发票", InvoiceType.SPECIAL),
+        ("增值税专用发票", InvoiceType.SPECIAL), ("增值税专票！", InvoiceType.SPECIAL),
+        ("专 票", InvoiceType.SPECIAL), ("专票．", InvoiceType.SPECIAL),  # full-width full stop (NFKC)
+    ],
+)
+def test_invoice_types_as_customers_name_them(typed: str, kind: InvoiceType) -> None:
+    assert parse_invoice_type(typed) is kind
+
+
+@pytest.mark.parametrize("typed", ["", "发票", "电子发票", "收据", "普通", "专票和普票", "不要专票"])
+def test_not_an_invoice_type(typed: str) -> None:
+    assert parse_invoice_type(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "value"),
+    [
+        ("address", " 浙江省杭州市西湖区 文三路100号 ", "浙江省杭州市西湖区 文三路100号"),
+        ("phone", "（0571）8765 4321", "0571-87654321"),
+        ("phone", "１３８０００００００１", "13800000001"),
+        ("bank_name", "中国工商银行 杭州西湖支行", "中国工商银行杭州西湖支行"),
+        ("bank_account", "1202 0212 0900 1234 567", "1202021209001234567"),
+    ],
+)
+def test_one_invoice_detail_at_a_time(field: str, typed: str, value: str) -> None:
+    assert check_invoice_field(field, typed) == value
+    # what the chat accepted is accepted again on submission
+    info = validate_invoice_info(InvoiceType.SPECIAL, **{**SPECIAL, field: typed})
+    assert isinstance(info, InvoiceInfo) and getattr(info, field) == value
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "reason"),
+    [
+        ("address", "  ", InvoiceProblemReason.MISSING),
+        ("address", "杭州文三路", InvoiceProblemReason.ADDRESS_TOO_VAGUE),
+        ("phone", "", InvoiceProblemReason.MISSING),
+        ("phone", "87654321", InvoiceProblemReason.BAD_PHONE),
+        ("bank_name", "杭州信用社", InvoiceProblemReason.BAD_BANK_NAME),
+        ("bank_account", "\u3000", InvoiceProblemReason.MISSING),
+        ("bank_account", "6222-0212-0900", InvoiceProblemReason.BAD_BANK_ACCOUNT),
+    ],
+)
+def test_a_bad_invoice_detail_says_why(field: str, typed: str, reason: InvoiceProblemReason) -> None:
+    assert check_invoice_field(field, typed) is reason
+
+
+@pytest.mark.parametrize("field", ["company_name", "tax_number", "invoice_type", "Phone", ""])
+def test_only_the_special_invoice_extras_are_checked_one_at_a_time(field: str) -> None:
+    with pytest.raises(ValueError):
+        check_invoice_field(field, "x")

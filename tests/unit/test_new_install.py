@@ -290,6 +290,10 @@ def test_an_agent_brings_the_authorisation_and_the_legal_representatives_id(
     user_id = user_id_of(demo_db, ZHANG)
     application = _enterprise(demo_db, role="经办人")
     assert submit_enterprise_install(demo_db, fixed_clock, user_id=user_id, application=application) == InstallProblem(
+        InstallProblemReason.MISSING, "legal_rep_name"
+    )
+    application = replace(application, legal_rep_name="欧阳 娜娜")
+    assert submit_enterprise_install(demo_db, fixed_clock, user_id=user_id, application=application) == InstallProblem(
         InstallProblemReason.DOCUMENT_MISSING, "authorisation_id"
     )
     application = replace(application, authorisation_id=_attachment(demo_db))
@@ -300,10 +304,46 @@ def test_an_agent_brings_the_authorisation_and_the_legal_representatives_id(
     result = submit_enterprise_install(demo_db, fixed_clock, user_id=user_id, application=application)
     assert isinstance(result, InstallSubmitted)
     order, attachments = _order(demo_db, result.order_no)
-    assert order.form_data["role"] == "经办人"
+    assert (order.form_data["role"], order.form_data["legal_rep_name"]) == ("经办人", "欧阳娜娜")
     assert sorted(attachments) == sorted(
         [application.entity_proof_id, application.authorisation_id, application.legal_rep_id_id]
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        (None, InstallProblem(InstallProblemReason.MISSING, "legal_rep_name")),
+        ("  ", InstallProblem(InstallProblemReason.MISSING, "legal_rep_name")),
+        ("王", InstallProblem(InstallProblemReason.BAD_NAME, "legal_rep_name", NameRejection.TOO_SHORT)),
+        ("Wang Fang", InstallProblem(InstallProblemReason.BAD_NAME, "legal_rep_name", NameRejection.BAD_CHARACTERS)),
+    ],
+)
+def test_an_agent_names_the_legal_representative(
+    demo_db: SessionFactory, fixed_clock: FixedClock, name: str | None, problem: InstallProblem
+) -> None:
+    """Checked right after the role, before the agent's documents."""
+    application = _enterprise(demo_db, role=EnterpriseRole.AGENT, legal_rep_name=name)
+    assert _submit_enterprise(demo_db, fixed_clock, application) == problem
+    assert _orders(demo_db) == 0
+
+
+def test_a_legal_representative_names_no_one_else(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
+    application = _enterprise(demo_db, legal_rep_name="王芳")
+    assert _submit_enterprise(demo_db, fixed_clock, application) == InstallProblem(
+        InstallProblemReason.NOT_APPLICABLE, "legal_rep_name"
+    )
+
+
+def test_the_enterprise_notice() -> None:
+    text = new_install.enterprise_notice_text()
+    assert text.startswith("# 低压非居民企业新装业务办理须知")
+    for point in ("15个工作日", "资料齐全", "节假日顺延", "专用变压器", "营业厅", "授权委托书", "法人代表",
+                  "营业执照", "现场勘查", "不收取任何费用", "待补充资料", "95598"):
+        assert point in text, point
+    numbers = [line.split(".", 1)[0] for line in text.splitlines()[2:] if line]
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
+    assert new_install.enterprise_notice_text() is text  # read once
 
 
 def test_a_transformer_means_high_voltage_at_a_counter(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
@@ -412,7 +452,8 @@ def test_an_upload_taken_meanwhile_gives_back_the_slot(
 
 
 def test_enterprise_documents_later(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
-    application = _enterprise(demo_db, role=EnterpriseRole.AGENT, entity_proof_id=None, documents_later=True,
+    application = _enterprise(demo_db, role=EnterpriseRole.AGENT, legal_rep_name="王芳", entity_proof_id=None,
+                              documents_later=True,
                               equipment=[Equipment("水泵", Decimal("7.5"), 2)],
                               invoice=InvoiceInfo(InvoiceType.ORDINARY, "杭州西湖示范科技有限公司", CODE))
     result = _submit_enterprise(demo_db, fixed_clock, application)

@@ -26,6 +26,7 @@ def test_defaults_are_the_embedded_single_machine_setup() -> None:
     assert (settings.action_host, settings.action_port) == ("127.0.0.1", 5055)
     assert settings.sms_gateway == "demo"
     assert settings.identity_registry == "demo"
+    assert settings.business_system == "local"
     assert settings.tariff_dir == ROOT / "data" / "tariffs"
     assert settings.action_endpoint_url == "http://127.0.0.1:5055/webhook"
     assert (settings.payment_gateway_host, settings.payment_gateway_port) == ("127.0.0.1", 5077)
@@ -48,6 +49,7 @@ def test_every_variable_overrides_its_default(tmp_path: Path) -> None:
         "ACTION_PORT": "15055",
         "SMS_GATEWAY": "aliyun",
         "IDENTITY_REGISTRY": "nciic",
+        "BUSINESS_SYSTEM": "sgcc-marketing",
         "TARIFF_DIR": str(tmp_path),
         "ACTION_ENDPOINT_URL": "http://actions.internal/webhook",
         "PAYMENT_GATEWAY_HOST": "0.0.0.0",
@@ -69,6 +71,7 @@ def test_every_variable_overrides_its_default(tmp_path: Path) -> None:
         action_port=15055,
         sms_gateway="aliyun",
         identity_registry="nciic",
+        business_system="sgcc-marketing",
         tariff_dir=tmp_path,
         action_endpoint="http://actions.internal/webhook",
         payment_gateway_host="0.0.0.0",
