@@ -1,12 +1,16 @@
 """News shown when a user next chats: consent requests to owners, decisions to requesters, and
-status changes of their work orders (channels that can push will send these at once)."""
+status changes of their work orders (chats on channels that can push get these at once:
+:mod:`bot.services.order_push`)."""
 from __future__ import annotations
 
 import json
 
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
-from actions.common import call, deps
+from actions.common import call, deps, who_is_talking
 from bot.services.consent import mark_delivered, pending_consents_for_owner, undelivered_consent_outcomes
 from bot.services.work_orders import mark_delivered as mark_order_notices_delivered
 from bot.services.work_orders import pending_order_notices
@@ -57,3 +61,17 @@ async def deliver_order_notices(dispatcher: CollectingDispatcher, *, user_id: in
     if notices:
         await call(mark_order_notices_delivered, d.session_factory, d.clock, user_id=user_id,
                    notice_ids=[n.id for n in notices])
+
+
+class ActionPushOrderNotices(Action):
+    """Runs when an operator's status change is pushed into the chat (EXTERNAL_order_update):
+    the notices go out through the chat's channel without the user having asked."""
+
+    def name(self) -> str:
+        return "action_push_order_notices"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        user = await who_is_talking(tracker)
+        if user is not None:
+            await deliver_order_notices(dispatcher, user_id=user.user_id)
+        return []

@@ -31,9 +31,13 @@ def next_step_line(domain: DomainDict, order: OrderView) -> str:
 def order_lines(domain: DomainDict, order: OrderView) -> list[str]:
     """The order's headline, then each step of its history, oldest first."""
     promised = day_label(order.promised_by) if order.promised_by else "—"
+    if order.account_number:
+        where = response_text(domain, "utter_order_where_account", account_number=order.account_number)
+    else:
+        where = response_text(domain, "utter_order_where_address", address=order.address or "—")
     lines = [response_text(
-        domain, "utter_order_header", order_no=order.order_no, kind=order.kind.value,
-        account_number=order.account_number or "—", status=order.status.value, promised=promised,
+        domain, "utter_order_header", order_no=order.order_no, kind=order.kind.value, where=where,
+        status=order.status.value, promised=promised,
     )]
     lines += [
         response_text(domain, "utter_order_event", at=f"{event.at.astimezone(CHINA_TZ):%m月%d日 %H:%M}",

@@ -44,6 +44,7 @@ def server_environment(settings: Settings, base: dict[str, str] | None = None) -
         PAYMENT_GATEWAY_TIMEOUT_S=str(settings.payment_gateway_timeout_s),
         DEMO_GATEWAY_DB=str(settings.demo_gateway_db),
         DEMO_GATEWAY_SLOW_S=str(settings.demo_gateway_slow_s),
+        CALLBACK_URL=settings.callback_url,
         PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
     )
     return env
@@ -58,7 +59,7 @@ class Servers:
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.settings.rasa_host}:{self.settings.rasa_port}"
+        return self.settings.rasa_url
 
     @property
     def action_url(self) -> str:

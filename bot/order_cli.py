@@ -1,16 +1,19 @@
 """Operator tools for work orders: ``python -m bot orders advance ORDER_NO STATUS [--note TEXT]``
-moves an order on (the applicant is told on their next message), ``python -m bot orders list``
+moves an order on (pushed at once to the applicant's chats that can take it, told on the next
+message everywhere else), ``python -m bot orders list``
 shows the newest orders, ``python -m bot orders forward`` retries the 新装 pre-applications the
 business system has not acknowledged yet (run it from cron). None prints form data, so no
 personal data reaches the terminal."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 
 from bot.cli import CliContext, CliError, Command, no_arguments, positive_int, register
 from bot.db.enums import WorkOrderStatus
 from bot.privacy import redact
 from bot.services.business_system import business_system_from_settings, forward_pending, pending_pre_applications
+from bot.services.order_push import push_order_update
 from bot.services.work_orders import (
     OrderProblem,
     OrderProblemReason,
@@ -60,6 +63,9 @@ def _advance(args: argparse.Namespace, context: CliContext) -> int:
     context.print(redact(_line(result)))
     if args.note:
         context.print(redact(f"    note: {args.note}"))
+    report = asyncio.run(push_order_update(context.session_factory(), context.settings.rasa_url,
+                                           order_no=result.order_no))
+    context.print(f"    pushed to {report.pushed} chat(s); other chats hear it with their next message")
     return 0
 
 

@@ -21,6 +21,7 @@
 | DEMO_GATEWAY_DB | <project>/var/gateway.db | the demo bank's own SQLite ledger (not the business database) |
 | DEMO_GATEWAY_SLOW_S | 5.0 | how late the demo gateway answers for its slow and lost cards |
 | BOT_FIXED_NOW | (unset: wall clock) | pins "now", e.g. 2026-11-23 |
+| CALLBACK_URL | http://127.0.0.1:5034/bot | where the callback channel posts replies (a client that takes pushes) |
 | BOT_CLOCK_FILE | (unset) | a file with an ISO datetime every process reads as "now" (end-to-end tests move it) |
 """
 from __future__ import annotations
@@ -62,10 +63,16 @@ class Settings:
     payment_gateway_timeout_s: float = 3.0
     demo_gateway_db: Path = PROJECT_ROOT / "var" / "gateway.db"
     demo_gateway_slow_s: float = 5.0
+    callback_url: str = "http://127.0.0.1:5034/bot"
 
     @property
     def action_endpoint_url(self) -> str:
         return self.action_endpoint or f"http://{self.action_host}:{self.action_port}/webhook"
+
+    @property
+    def rasa_url(self) -> str:
+        """How tools on this machine reach the Rasa server's HTTP API."""
+        return f"http://{self.rasa_host}:{self.rasa_port}"
 
     @property
     def public_url(self) -> str:
@@ -104,4 +111,5 @@ class Settings:
             payment_gateway_timeout_s=float(env.get("PAYMENT_GATEWAY_TIMEOUT_S") or defaults.payment_gateway_timeout_s),
             demo_gateway_db=Path(env.get("DEMO_GATEWAY_DB") or defaults.demo_gateway_db),
             demo_gateway_slow_s=float(env.get("DEMO_GATEWAY_SLOW_S") or defaults.demo_gateway_slow_s),
+            callback_url=env.get("CALLBACK_URL") or defaults.callback_url,
         )

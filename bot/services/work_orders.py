@@ -188,6 +188,7 @@ class OrderView:
     created_at: datetime  # China time
     promised_by: date | None
     events: tuple[OrderEvent, ...]  # oldest first
+    address: str | None = None  # where a 新装 is wanted (orders without an account)
 
 
 def _visible_to(user_id: int) -> ColumnElement[bool]:
@@ -205,6 +206,7 @@ def _view(order: WorkOrder) -> OrderView:
         account_number=order.account.account_number if order.account else None,
         created_at=order.created_at.astimezone(CHINA_TZ), promised_by=order.promised_by,
         events=tuple(OrderEvent(e.status, e.at.astimezone(CHINA_TZ), e.note) for e in order.events),
+        address=order.form_data.get("address") if isinstance(order.form_data, dict) else None,
     )
 
 

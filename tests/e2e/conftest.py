@@ -19,6 +19,7 @@ from bot.clock import FileClock
 from bot.launcher import free_port
 from bot.settings import PROJECT_ROOT
 from tests.conftest import FIXED_NOW
+from tests.e2e.callback_inbox import CallbackInbox
 from tests.e2e.conversation import Conversation, log_in
 
 READY_MARKER = "助手已就绪"
@@ -34,6 +35,7 @@ class RunningAssistant:
     process: subprocess.Popen[str]
     output: list[str]
     clock_file: Path
+    environment: dict[str, str]  # what the servers run with, for operator commands (python -m bot …)
 
     def advance_clock(self, delta: timedelta) -> None:
         """Move "now" on for every server at once (BOT_CLOCK_FILE), e.g. past the 60 s
@@ -47,7 +49,18 @@ def _pump(stream, sink: list[str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
+def callback_inbox() -> Iterator[CallbackInbox]:
+    """Where the assistant's callback channel posts (CALLBACK_URL), for the whole session."""
+    inbox = CallbackInbox()
+    inbox.start()
+    yield inbox
+    inbox.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory, callback_inbox: CallbackInbox
+) -> Iterator[RunningAssistant]:
     """One running assistant for the whole session; Ctrl-C (SIGINT) must stop it cleanly."""
     workdir = tmp_path_factory.mktemp("assistant")
     clock_file = workdir / "now"
@@ -58,7 +71,7 @@ def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         DATABASE_URL=os.environ.get("E2E_DATABASE_URL") or f"sqlite:///{workdir / 'app.db'}",
         TRACKER_STORE_URL=f"sqlite:///{workdir / 'tracker.db'}",
         RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port), FILES_DIR=str(workdir / "files"),
-        BOT_CLOCK_FILE=str(clock_file),
+        BOT_CLOCK_FILE=str(clock_file), CALLBACK_URL=callback_inbox.url,
         PAYMENT_GATEWAY_PORT=str(gateway_port), DEMO_GATEWAY_DB=str(workdir / "gateway.db"),
     )
     for derived in ("ACTION_ENDPOINT_URL", "PAYMENT_GATEWAY_URL"):
@@ -79,7 +92,7 @@ def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     running = RunningAssistant(
         rasa_url=f"http://127.0.0.1:{rasa_port}", action_url=f"http://127.0.0.1:{action_port}",
         database_url=env["DATABASE_URL"], tracker_store_url=env["TRACKER_STORE_URL"],
-        process=process, output=output, clock_file=clock_file,
+        process=process, output=output, clock_file=clock_file, environment=env,
     )
     yield running
     os.killpg(process.pid, signal.SIGINT)

@@ -77,7 +77,8 @@ def test_a_personal_install_by_an_agent_is_filed_and_tracked(assistant: RunningA
     assert "状态：已受理" in submitted and "2026年11月30日" in submitted  # 5 working days from Mon 23 Nov
     assert _business_reference(assistant, order_no)
     progress = texts(chat.say("查询工单进度"))
-    assert any(line.startswith(f"工单{order_no}｜个人新装") for line in progress)
+    assert any(line.startswith(f"工单{order_no}｜个人新装｜地址浙江省杭州市上城区解放路88号｜当前状态：已受理")
+               for line in progress)
 
 
 def test_an_enterprise_install_by_an_agent_with_a_special_invoice(assistant: RunningAssistant) -> None:
@@ -140,4 +141,5 @@ def test_an_enterprise_install_by_an_agent_with_a_special_invoice(assistant: Run
     assert submitted.startswith(f"提交成功！企业新装工单号{order_no}，状态：已受理，现场勘查预约：2026年11月24日下午")
     assert _business_reference(assistant, order_no)
     progress = texts(chat.say("查询工单进度"))
-    assert any(line.startswith(f"工单{order_no}｜企业新装") for line in progress)
+    assert any(line.startswith(f"工单{order_no}｜企业新装｜地址浙江省杭州市西湖区文三路100号｜当前状态：已受理")
+               for line in progress)

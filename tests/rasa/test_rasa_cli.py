@@ -14,8 +14,9 @@ UNUSED_UTTERANCE = re.compile(r"The utterance '(utter_\w+)' is not used in any s
 # Rasa merges a domain built from the retrieval intents in the NLU data into domain.yml, and
 # warns that `faq` is listed twice; leaving it out of domain.yml breaks the rules that use it.
 RETRIEVAL_INTENT_MERGE = "The following duplicated intents have been found across multiple domain files: faq"
-# Intents only channels send (as /send_file{...}, which skips NLU): no NLU examples by design.
-CHANNEL_ONLY_INTENTS = {"send_file"}
+# Intents only channels send (as /send_file{...}, which skips NLU) or the push injects
+# (EXTERNAL_order_update): no NLU examples by design.
+CHANNEL_ONLY_INTENTS = {"send_file", "EXTERNAL_order_update"}
 NO_NLU_EXAMPLES = re.compile(
     r"The intent '(\w+)' is listed in the domain file, but is not found in the NLU training data\."
 )

@@ -100,7 +100,8 @@ def test_an_agent_application_becomes_a_work_order(action_deps: Services) -> Non
 
     assert responses(messages) == ["utter_ni_submitted"] and messages[0]["status"] == "已受理"
     progress, _ = run(ActionQueryProgress(), make_tracker(slots={"request_text": "新装进度"}))
-    assert progress[0]["text"].startswith(f"工单{messages[0]['order_no']}｜个人新装")
+    order_no = messages[0]["order_no"]
+    assert progress[0]["text"].startswith(f"工单{order_no}｜个人新装｜地址浙江省杭州市上城区解放路88号｜")
 
 
 def test_the_summary_names_the_owner_with_a_masked_phone(action_deps: Services) -> None:

@@ -233,6 +233,7 @@ def test_orders_cli(
     assert out.splitlines() == [
         f"{order_no}  2026-11-23 09:00  个人新装  已派单  next=AWAIT_VISIT  promised=2026-11-30  account=-",
         "    note: 请联系138****0001",
+        "    pushed to 0 chat(s); other chats hear it with their next message",  # 张伟 has no push-capable chat
     ]
     [notice] = pending_order_notices(demo_db, user_id=user_id_of(demo_db, ZHANG))
     assert isinstance(notice, OrderNotice) and notice.status is S.DISPATCHED
