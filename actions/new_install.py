@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import call, chat_identity, deps, response_text, who_is_talking
+from actions.common import call, chat_identity, deps, request_text, response_text, who_is_talking
 from actions.documents import CODE_ACCEPTED, ActionAskSmsCode, attachment_id_of
 from actions.enterprise_install import (
     ENTERPRISE_SLOTS,
@@ -31,7 +31,7 @@ from actions.form_validation import FAILURES_SLOT
 from bot.channels.capabilities import shows_images
 from bot.db.models import Region
 from bot.privacy import mask_phone
-from bot.services.addresses import AddressProblem, parse_address
+from bot.services.addresses import AddressProblem, ParsedAddress, parse_address
 from bot.services.appointments import slot_label
 from bot.services.business_system import forward_pre_application
 from bot.services.enterprise import InvoiceInfo, InvoiceProblem, InvoiceType
@@ -49,7 +49,7 @@ from bot.services.new_install import (
     submit_personal_install,
 )
 from bot.services.phones import normalize_mobile
-from bot.services.regions import district_named, district_with_code, served_districts
+from bot.services.regions import district_named, district_with_code, district_within, served_districts
 from bot.services.verification import CodePurpose
 from bot.text.labels import day_label
 
@@ -88,6 +88,14 @@ def region_label(region: Region) -> str:
     return region.province + (region.city if region.city != region.province else "") + region.district
 
 
+def show_parsed(dispatcher: CollectingDispatcher, parsed: ParsedAddress) -> None:
+    """The address as understood, for the user to confirm (ni_address_ok)."""
+    dispatcher.utter_message(
+        response="utter_ni_address_parsed", province=parsed.province, city=parsed.city,
+        district=parsed.district, street=parsed.street_and_number,
+    )
+
+
 class ValidateNewInstallForm(EnterpriseValidation):
     def name(self) -> str:
         return "validate_new_install_form"
@@ -121,13 +129,28 @@ class ValidateNewInstallForm(EnterpriseValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         region = await call(district_named, deps().session_factory, str(value or ""))
+        typed = request_text(tracker) or ""
+        if region is None and typed:
+            region = await call(district_within, deps().session_factory, typed)
         if region is None:
             return self.reject(dispatcher, tracker, "ni_region", "utter_ni_region_unknown")
         if tracker.get_slot("install_type") == ENTERPRISE:
             enterprise_materials(dispatcher, region_label(region))
         else:
             dispatcher.utter_message(response="utter_ni_materials", region=region_label(region))
-        return self.accept("ni_region", region.code)
+        return self.accept("ni_region", region.code, **self._address_too(dispatcher, typed, region))
+
+    @staticmethod
+    def _address_too(dispatcher: CollectingDispatcher, typed: str, region: Region) -> dict[str, Any]:
+        """"西湖区文三路100号" answers the region and the address at once: the address is taken
+        (and shown back for confirmation) when it is complete on its own."""
+        if region.district not in typed or typed.endswith(region.district):
+            return {}
+        parsed = parse_address(typed, region)
+        if isinstance(parsed, AddressProblem) or not parsed.complete:
+            return {}
+        show_parsed(dispatcher, parsed)
+        return {"ni_address": parsed.full_text, "ni_address_ok": None}
 
     async def validate_ni_address(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -138,10 +161,7 @@ class ValidateNewInstallForm(EnterpriseValidation):
         parsed = parse_address(str(value or ""), region)
         if isinstance(parsed, AddressProblem) or not parsed.complete:
             return self.reject(dispatcher, tracker, "ni_address", "utter_ni_address_vague")
-        dispatcher.utter_message(
-            response="utter_ni_address_parsed", province=parsed.province, city=parsed.city,
-            district=parsed.district, street=parsed.street_and_number,
-        )
+        show_parsed(dispatcher, parsed)
         return self.accept("ni_address", parsed.full_text, ni_address_ok=None)
 
     async def validate_ni_proof_role(

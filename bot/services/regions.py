@@ -38,6 +38,13 @@ def district_named(session_factory: SessionFactory, text: str) -> Region | None:
     )
 
 
+def district_within(session_factory: SessionFactory, text: str) -> Region | None:
+    """A district we serve named somewhere inside ``text`` ("西湖区文三路100号"); the longest
+    name wins, so "新区" never shadows a district whose name contains it."""
+    found = [r for r in served_districts(session_factory) if r.district and r.district in text]
+    return max(found, key=lambda r: len(r.district), default=None)
+
+
 def region_code_named(session_factory: SessionFactory, name: str | None) -> str | None:
     """The code of the most specific division called ``name``: a district's own code, a city's
     ``xxxx00`` or a province's ``xx0000`` (the forms ``region_matches`` understands); None if unknown.

@@ -279,3 +279,23 @@ def test_a_slot_taken_before_submitting_is_asked_again_and_the_rest_kept(action_
     with action_deps.session_factory.session_scope() as session:
         filed = session.scalars(select(WorkOrder).where(WorkOrder.kind == WorkOrderKind.ENTERPRISE_INSTALL)).all()
         assert filed == []
+
+
+def test_on_the_hotline_documents_come_later_and_the_order_waits_for_them(action_deps: Services) -> None:
+    log_in(action_deps, "13800000002", channel="ivr")
+    free, _ = _free_and_full(action_deps)
+    slots = {key: value for key, value in _agent_application(action_deps, free[0].id).items()
+             if key not in ("entity_proof", "power_of_attorney", "legal_rep_id")}
+    assert "legal_rep_id" not in _required(_asked("ni_confirmed", channel="ivr", **slots))
+    run(ActionAskInstallCode(), _asked("ni_sms_code", channel="ivr", **slots))
+    _, checked = validate(ValidateNewInstallForm(), "ni_sms_code", sent_code(action_deps, "13800000002"),
+                          _asked("ni_sms_code", channel="ivr", **slots))
+    slots |= {"ni_sms_code": checked["ni_sms_code"], "ni_confirmed": True}
+
+    messages, _ = run(ActionSubmitNewInstall(), _asked("ni_confirmed", channel="ivr", intent="affirm", **slots))
+
+    assert responses(messages) == ["utter_ei_submitted", "utter_rt_documents_later"]
+    assert messages[0]["status"] == "待补充资料" and messages[0]["promised"] == "补齐材料后"
+    with action_deps.session_factory.session_scope() as session:
+        order = session.scalars(select(WorkOrder).where(WorkOrder.order_no == messages[0]["order_no"])).one()
+        assert order.form_data["documents_missing"] == ["entity_proof_id", "authorisation_id", "legal_rep_id_id"]

@@ -112,3 +112,19 @@ def test_the_summary_names_the_owner_with_a_masked_phone(action_deps: Services) 
     summary = messages[0]["summary"]
     assert summary.startswith("业务：个人新装\n服务地区：浙江省杭州市上城区\n用电地址：浙江省杭州市上城区解放路88号")
     assert summary.endswith("申请人身份：经办人\n产权人：王芳 138****0009")
+
+
+@pytest.mark.parametrize("value", ["西湖区文三路100号", "西湖区"])
+def test_region_and_address_in_one_message(action_deps: Services, value: str) -> None:
+    tracker = make_tracker(text="西湖区文三路100号", active_loop=FORM,
+                           slots={"requested_slot": "ni_region", "install_type": "个人"})
+    messages, result = validate(ValidateNewInstallForm(), "ni_region", value, tracker)
+    assert responses(messages) == ["utter_ni_materials", "utter_ni_address_parsed"]
+    assert result["ni_region"] == "330106" and result["ni_address"] == "浙江省杭州市西湖区文三路100号"
+    assert result["ni_address_ok"] is None  # still to be confirmed
+
+
+def test_a_region_alone_asks_for_the_address_next(action_deps: Services) -> None:
+    tracker = make_tracker(text="杭州市西湖区", active_loop=FORM, slots={"requested_slot": "ni_region"})
+    messages, result = validate(ValidateNewInstallForm(), "ni_region", "杭州市西湖区", tracker)
+    assert responses(messages) == ["utter_ni_materials"] and "ni_address" not in result

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.db.session import SessionFactory
-from bot.services.regions import region_code_named
+from bot.services.regions import district_within, region_code_named
 
 
 @pytest.mark.parametrize(
@@ -20,3 +20,12 @@ def test_names_resolve_to_the_most_specific_division(demo_db: SessionFactory, na
 @pytest.mark.parametrize("name", ["上海", "广州市", "", None, "区"])
 def test_unknown_or_empty_names_resolve_to_nothing(demo_db: SessionFactory, name: str | None) -> None:
     assert region_code_named(demo_db, name) is None
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("西湖区文三路100号", "330106"), ("北京市海淀区中关村大街1号", "110108"), ("就在上城区", "330102"),
+    ("文三路100号", None), ("", None),
+])
+def test_a_district_is_found_inside_a_longer_answer(demo_db: SessionFactory, text: str, code: str | None) -> None:
+    found = district_within(demo_db, text)
+    assert (found.code if found else None) == code
