@@ -39,9 +39,9 @@ from bot.services.equipment import (
     parse_equipment,
     total_capacity_kw,
 )
-from bot.services.identity import NameRejected, validate_person_name
 from bot.services.new_install import (
     REMARK_MAX_CHARS,
+    Applicant,
     EnterpriseRole,
     EntityProofType,
     applicant_details,
@@ -99,6 +99,12 @@ _NO_TRANSFORMER = re.compile(r"不|否|没有|无需|无")
 _TRANSFORMER = re.compile(r"安装|需要|要装|是|有")
 _WANTS_NOTICE = re.compile(r"看|查看|须知|内容|原文|全文")
 _NOTHING_TO_ADD = re.compile(r"^(无|没有|不用|不需要|没了|跳过|不填)[。.!！]*$")
+
+
+async def current_applicant(tracker: Tracker) -> Applicant | None:
+    """The logged-in user's real-name details (name, phone; 不可修改), None when not verified."""
+    user = await who_is_talking(tracker)
+    return await call(applicant_details, deps().session_factory, user_id=user.user_id) if user else None
 
 
 def enterprise_slots(tracker: Tracker, *, files: bool) -> list[str]:
@@ -244,10 +250,7 @@ class EnterpriseValidation(DocumentValidation):
     async def validate_ei_legal_rep_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        name = validate_person_name(str(value or ""))
-        if isinstance(name, NameRejected):
-            return self.reject(dispatcher, tracker, "ei_legal_rep_name", "utter_invalid_person_name")
-        return self.accept("ei_legal_rep_name", name)
+        return self.person_name("ei_legal_rep_name", value, dispatcher, tracker)
 
     async def validate_ei_invoice_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -352,8 +355,7 @@ class AskWithApplicant(Action, ABC):
         """Abstract, so the action server does not register the base class itself."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        user = await who_is_talking(tracker)
-        applicant = await call(applicant_details, deps().session_factory, user_id=user.user_id) if user else None
+        applicant = await current_applicant(tracker)
         dispatcher.utter_message(
             response=self.response, name=applicant.name if applicant else "",
             masked_phone=applicant.phone_masked if applicant else "",

@@ -14,6 +14,7 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.services.dialogue import RetryGuidance, retry_guidance
+from bot.services.identity import NameRejected, validate_person_name
 
 FAILURES_SLOT = "validation_failures"
 
@@ -46,3 +47,10 @@ class RetryingFormValidation(FormValidationAction):
     @staticmethod
     def accept(slot: str, value: Any, **other_slots: Any) -> dict[str, Any]:
         return {slot: value, FAILURES_SLOT: None, **other_slots}
+
+    def person_name(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        """A name as on an ID card (the real-name, 户主, 产权人 and 法定代表人 questions)."""
+        name = validate_person_name(str(value or ""))
+        if isinstance(name, NameRejected):
+            return self.reject(dispatcher, tracker, slot, "utter_invalid_person_name")
+        return self.accept(slot, name)

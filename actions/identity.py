@@ -17,9 +17,7 @@ from bot.services.identity import (
     IdentityRejection,
     IdRejected,
     IdRejection,
-    NameRejected,
     validate_id_number,
-    validate_person_name,
     verify_identity,
 )
 
@@ -45,10 +43,7 @@ class ValidateVerifyIdentityForm(RetryingFormValidation):
     async def validate_person_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        name = validate_person_name(str(value or ""))
-        if isinstance(name, NameRejected):
-            return self.reject(dispatcher, tracker, "person_name", "utter_invalid_person_name")
-        return self.accept("person_name", name)
+        return self.person_name("person_name", value, dispatcher, tracker)
 
     async def validate_id_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -20,6 +20,7 @@ from actions.enterprise_install import (
     INSTALL,
     AskWithApplicant,
     EnterpriseValidation,
+    current_applicant,
     enterprise_materials,
     enterprise_slots,
     equipment_list,
@@ -36,7 +37,6 @@ from bot.services.appointments import slot_label
 from bot.services.business_system import forward_pre_application
 from bot.services.enterprise import InvoiceInfo, InvoiceProblem, InvoiceType
 from bot.services.equipment import EquipmentRejected, kw_text, parse_equipment, total_capacity_kw
-from bot.services.identity import NameRejected, validate_person_name
 from bot.services.new_install import (
     EnterpriseInstall,
     EnterpriseRole,
@@ -44,7 +44,6 @@ from bot.services.new_install import (
     InstallProblemReason,
     PersonalInstall,
     ProofRole,
-    applicant_details,
     submit_enterprise_install,
     submit_personal_install,
 )
@@ -79,8 +78,7 @@ FINAL_PROBLEMS = (InstallProblemReason.ORDER_IN_PROGRESS, InstallProblemReason.N
 
 
 async def applicant_phone(tracker: Tracker) -> str | None:
-    user = await who_is_talking(tracker)
-    applicant = await call(applicant_details, deps().session_factory, user_id=user.user_id) if user else None
+    applicant = await current_applicant(tracker)
     return applicant.phone if applicant else None
 
 
@@ -175,10 +173,7 @@ class ValidateNewInstallForm(EnterpriseValidation):
     async def validate_ni_owner_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        name = validate_person_name(str(value or ""))
-        if isinstance(name, NameRejected):
-            return self.reject(dispatcher, tracker, "ni_owner_name", "utter_invalid_person_name")
-        return self.accept("ni_owner_name", name)
+        return self.person_name("ni_owner_name", value, dispatcher, tracker)
 
     async def validate_ni_owner_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -267,8 +262,7 @@ async def enterprise_summary(tracker: Tracker, domain: DomainDict, region: str) 
     total = "" if isinstance(items, EquipmentRejected) else kw_text(total_capacity_kw(items))
     views = await offered_slots(tracker)
     slot = next((slot_label(v) for v in views if str(v.id) == str(tracker.get_slot("ei_slot"))), "")
-    user = await who_is_talking(tracker)
-    applicant = await call(applicant_details, deps().session_factory, user_id=user.user_id) if user else None
+    applicant = await current_applicant(tracker)
     agent = ""
     if tracker.get_slot("ei_role") == EnterpriseRole.AGENT.value:
         agent = response_text(domain, "utter_ei_summary_agent", legal_rep=tracker.get_slot("ei_legal_rep_name"))

@@ -23,7 +23,7 @@ from bot.channels.capabilities import shows_images
 from bot.db.enums import WorkOrderKind
 from bot.money import format_yuan_symbol
 from bot.privacy import mask_id_number, mask_phone
-from bot.services.identity import IdRejected, NameRejected, validate_id_number, validate_person_name
+from bot.services.identity import IdRejected, validate_id_number
 from bot.services.phones import normalize_mobile
 from bot.services.rename_transfer import (
     ApplicantRole,
@@ -184,10 +184,7 @@ class ValidateRenameTransferForm(AccountAndMethodValidation, DocumentValidation)
     async def validate_new_holder_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        name = validate_person_name(str(value or ""))
-        if isinstance(name, NameRejected):
-            return self.reject(dispatcher, tracker, "new_holder_name", "utter_invalid_person_name")
-        return self.accept("new_holder_name", name)
+        return self.person_name("new_holder_name", value, dispatcher, tracker)
 
     async def validate_new_holder_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
