@@ -94,6 +94,8 @@ class ChatIdentity(Base):
     user_id: Mapped[int | None] = _user_fk(nullable=True)
     created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
     last_seen_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    # When the current login began (null while anonymous): logins expire after an absolute age.
+    logged_in_at: Mapped[datetime | None] = Column(UtcDateTime, nullable=True)
 
     user: Mapped[User | None] = relationship("User")
 

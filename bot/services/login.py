@@ -35,6 +35,7 @@ class LoggedInUser:
     user_id: int
     phone: str
     real_name_verified: bool
+    logged_in_at: datetime | None = None  # when this chat's login began (None: unknown)
 
     @property
     def masked_phone(self) -> str:
@@ -63,12 +64,12 @@ class LoggedIn:
 def current_user(session_factory: SessionFactory, *, channel: str, sender_id: str) -> LoggedInUser | None:
     """Who this chat identity is logged in as, if anyone."""
     with session_factory.session_scope() as session:
-        user = session.scalars(
-            select(User)
+        row = session.execute(
+            select(User, ChatIdentity.logged_in_at)
             .join(ChatIdentity, ChatIdentity.user_id == User.id)
             .where(ChatIdentity.channel == channel, ChatIdentity.sender_id == sender_id)
         ).first()
-        return None if user is None else _logged_in_user(user)
+        return None if row is None else _logged_in_user(row[0], row[1])
 
 
 def start_login(
@@ -101,7 +102,7 @@ def complete_login(
             session.add(user)
             session.flush()
         _link(session, channel, sender_id, user.id, now)
-        logged_in = _logged_in_user(user)
+        logged_in = _logged_in_user(user, now)
     log.info("chat identity logged in (user %s%s)", logged_in.user_id, ", newly registered" if newly_registered else "")
     return LoggedIn(logged_in, newly_registered)
 
@@ -116,7 +117,7 @@ def logout(session_factory: SessionFactory, *, channel: str, sender_id: str) -> 
                 ChatIdentity.sender_id == sender_id,
                 ChatIdentity.user_id.is_not(None),
             )
-            .values(user_id=None)
+            .values(user_id=None, logged_in_at=None)
         )
         return result.rowcount > 0
 
@@ -127,12 +128,18 @@ def _link(session: Session, channel: str, sender_id: str, user_id: int, now: dat
     ).first()
     if identity is None:
         session.add(
-            ChatIdentity(channel=channel, sender_id=sender_id, user_id=user_id, created_at=now, last_seen_at=now)
+            ChatIdentity(
+                channel=channel, sender_id=sender_id, user_id=user_id,
+                created_at=now, last_seen_at=now, logged_in_at=now,
+            )
         )
     else:
         identity.user_id = user_id
         identity.last_seen_at = now
+        identity.logged_in_at = now
 
 
-def _logged_in_user(user: User) -> LoggedInUser:
-    return LoggedInUser(user_id=user.id, phone=user.phone, real_name_verified=user.real_name is not None)
+def _logged_in_user(user: User, logged_in_at: datetime | None) -> LoggedInUser:
+    return LoggedInUser(
+        user_id=user.id, phone=user.phone, real_name_verified=user.real_name is not None, logged_in_at=logged_in_at,
+    )

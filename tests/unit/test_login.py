@@ -98,7 +98,8 @@ def test_an_existing_user_logs_in_without_registering_again(
 
     outcome = _login(session_factory, gateway, fixed_clock, PHONE)
 
-    assert outcome == LoggedIn(LoggedInUser(user_id, PHONE, real_name_verified=True), newly_registered=False)
+    expected = LoggedInUser(user_id, PHONE, real_name_verified=True, logged_in_at=fixed_clock.now())
+    assert outcome == LoggedIn(expected, newly_registered=False)
     with session_factory.session_scope() as session:
         assert session.scalars(select(User.registered_at)).all() == [FIXED_NOW]
     assert current_user(session_factory, channel=CHANNEL, sender_id=SENDER) == outcome.user
@@ -126,9 +127,9 @@ def test_one_user_may_be_logged_in_on_several_identities(
     fixed_clock.advance(timedelta(minutes=1))
     second = _login(session_factory, gateway, fixed_clock, PHONE, sender_id="sender-2")
     assert (first.newly_registered, second.newly_registered) == (True, False)
-    assert first.user == second.user
+    assert first.user.user_id == second.user.user_id
     assert logout(session_factory, channel=CHANNEL, sender_id=SENDER)
-    assert current_user(session_factory, channel=CHANNEL, sender_id="sender-2") == first.user
+    assert current_user(session_factory, channel=CHANNEL, sender_id="sender-2") == second.user
 
 
 def test_logout_unlinks_the_identity_but_keeps_the_user(
