@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -145,7 +146,7 @@ def test_logout_unlinks_the_identity_but_keeps_the_user(
 
     fixed_clock.advance(timedelta(minutes=1))
     again = _login(session_factory, gateway, fixed_clock, PHONE)
-    assert again == LoggedIn(outcome.user, newly_registered=False)
+    assert again == LoggedIn(replace(outcome.user, logged_in_at=fixed_clock.now()), newly_registered=False)
 
 
 def test_current_user_is_per_channel_and_sender(
