@@ -25,7 +25,7 @@ seed: setup ## create and seed the demo database if it is absent (--reset: make 
 run: setup ## set up, seed, train if stale, then start the action and Rasa servers
 	$(PY) -m bot seed
 	$(PY) -m bot train
-	$(PY) -m bot run
+	BOT_ENV=demo $(PY) -m bot run
 
 chat: setup ## talk to the running assistant in this terminal
 	$(PY) -m bot chat
@@ -42,7 +42,7 @@ eval: train ## NLU evaluation on the held-out split -> reports/nlu_evaluation.md
 	$(PY) -m pytest tests/rasa/test_nlu_heldout.py
 
 bench: setup ## REST latency (p50/p95) and server memory -> results/bench.json
-	$(PY) -m bot bench
+	BOT_ENV=demo $(PY) -m bot bench
 
 lint: setup ## ruff
 	$(PY) -m ruff check bot actions tests

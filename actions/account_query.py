@@ -54,6 +54,11 @@ def pay_button(account_number: str) -> dict[str, str]:
     return {"title": "去缴费", "payload": f"/pay_bill{json.dumps({'account_number': account_number})}"}
 
 
+def payments_button(account_number: str) -> dict[str, str]:
+    """缴费记录 of the account: where a binder finds the 缴费凭证 of their own payments."""
+    return {"title": "缴费记录", "payload": f"/query_payments{json.dumps({'account_number': account_number})}"}
+
+
 def invoice_button(account_number: str, month: date) -> dict[str, str]:
     entities = {"account_number": account_number, "time": month_label(month)}
     return {"title": "开具发票", "payload": f"/request_invoice{json.dumps(entities, ensure_ascii=False)}"}

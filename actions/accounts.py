@@ -1,4 +1,4 @@
-"""户号绑定: bind (with owner consent), list and default, unbind, owner certification."""
+"""户号绑定: bind (with owner consent, within the daily look-up limit), list and default, unbind."""
 from __future__ import annotations
 
 import json
@@ -15,8 +15,9 @@ from actions.common import call, deps, latest_entity, latest_intent, response_te
 from actions.form_validation import RetryingFormValidation
 from actions.login import resume_request
 from actions.uploads import FILE_INTENT, account_on_photo, photo_problem_response
+from bot.services.account_lookup import lookup_for_binding
 from bot.services.account_preview import AccountPreview
-from bot.services.account_search import add_pending, pending, search_accounts
+from bot.services.account_search import add_pending, pending, search_for_binding
 from bot.services.accounts import (
     AccountNumberRejected,
     AccountNumberRejection,
@@ -24,18 +25,15 @@ from bot.services.accounts import (
     BindRefused,
     Bound,
     NotBound,
-    Resolution,
     bind,
     list_bound,
-    lookup_for_binding,
     parse_account_number,
     resolve_account,
     set_default,
     unbind,
 )
 from bot.services.barcode import account_from_barcode_digits
-from bot.services.consent import DecisionRefused, decide_consent
-from bot.services.ownership import CertifyRefusal, CertifyRefused, certify_owner
+from bot.services.binding_lookups import LookupLimitReached
 from bot.services.regions import region_code_named
 from bot.services.routing import NOTHING, ROUTE_SLOT, ROUTES
 from bot.services.search_terms import SearchTerms, search_terms
@@ -45,14 +43,9 @@ NUMBER_REJECTIONS = {
     AccountNumberRejection.WRONG_LENGTH: "utter_account_number_wrong_length",
     AccountNumberRejection.NOT_DIGITS: "utter_account_number_not_digits",
 }
-CERTIFY_REFUSALS = {
-    CertifyRefusal.NOT_BOUND: "utter_certify_not_bound",
-    CertifyRefusal.NAME_MISMATCH: "utter_certify_name_mismatch",
-    CertifyRefusal.ALREADY_CERTIFIED_BY_OTHER: "utter_certify_already_by_other",
-}
 
 
-def _choose_buttons(numbers: list[str], intent: str = "inform") -> list[dict[str, str]]:
+def choose_buttons(numbers: list[str], intent: str = "inform") -> list[dict[str, str]]:
     return [
         {"title": number, "payload": f"/{intent}{json.dumps({'account_number': number})}"} for number in numbers
     ]
@@ -61,7 +54,13 @@ def _choose_buttons(numbers: list[str], intent: str = "inform") -> list[dict[str
 async def offer_search_results(dispatcher: CollectingDispatcher, user_id: int, terms: SearchTerms) -> None:
     """Up to five matches, added to the user's pending list (待绑定列表), offered as buttons."""
     d = deps()
-    found = await call(search_accounts, d.session_factory, holder_name=terms.holder_name, address=terms.address)
+    found = await call(
+        search_for_binding, d.session_factory, d.clock, user_id=user_id, holder_name=terms.holder_name,
+        address=terms.address, daily_limit=d.settings.binding_lookups_per_day,
+    )
+    if isinstance(found, LookupLimitReached):
+        say_lookups_exhausted(dispatcher, found)
+        return
     offered = []
     for candidate in found:
         preview = await call(
@@ -73,6 +72,10 @@ async def offer_search_results(dispatcher: CollectingDispatcher, user_id: int, t
         dispatcher.utter_message(response="utter_search_no_match")
         return
     dispatcher.utter_message(response="utter_search_results", buttons=_account_buttons(offered, "inform"))
+
+
+def say_lookups_exhausted(dispatcher: CollectingDispatcher, reached: LookupLimitReached) -> None:
+    dispatcher.utter_message(response="utter_binding_lookups_exhausted", limit=reached.limit)
 
 
 def _account_buttons(accounts: Sequence[AccountPreview], intent: str) -> list[dict[str, str]]:
@@ -119,11 +122,15 @@ class ValidateBindAccountForm(RetryingFormValidation):
     async def _accept_if_bindable(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, user_id: int, number: str
     ) -> dict[str, Any]:
-        region_code = await call(region_code_named, deps().session_factory, tracker.get_slot("region"))
+        d = deps()
+        region_code = await call(region_code_named, d.session_factory, tracker.get_slot("region"))
         preview = await call(
-            lookup_for_binding, deps().session_factory,
-            user_id=user_id, account_number=number, region_code=region_code,
+            lookup_for_binding, d.session_factory, d.clock, user_id=user_id, account_number=number,
+            daily_limit=d.settings.binding_lookups_per_day, region_code=region_code,
         )
+        if isinstance(preview, LookupLimitReached):
+            say_lookups_exhausted(dispatcher, preview)
+            return {"account_number": None}
         if isinstance(preview, BindRefused):
             if preview.reason is BindRefusal.ALREADY_BOUND:
                 dispatcher.utter_message(response="utter_account_already_bound", account_number=number)
@@ -143,10 +150,17 @@ class ActionAskBindConfirmed(Action):
     ) -> list[EventType]:
         user = await who_is_talking(tracker)
         number = tracker.get_slot("account_number")
+        d = deps()
         preview = (
-            await call(lookup_for_binding, deps().session_factory, user_id=user.user_id, account_number=number)
+            await call(
+                lookup_for_binding, d.session_factory, d.clock, user_id=user.user_id, account_number=number,
+                daily_limit=d.settings.binding_lookups_per_day,
+            )
             if user and number else None
         )
+        if isinstance(preview, LookupLimitReached):
+            say_lookups_exhausted(dispatcher, preview)
+            return [SlotSet("account_number", None)]
         if preview is None or isinstance(preview, BindRefused):
             dispatcher.utter_message(response="utter_account_not_found")
             return [SlotSet("account_number", None)]
@@ -210,8 +224,13 @@ class ActionBindAccount(ConfirmedAccountSubmission):
 
     async def submit(self, dispatcher: CollectingDispatcher, user_id: int, number: str) -> None:
         d = deps()
-        outcome = await call(bind, d.session_factory, d.clock, user_id=user_id, account_number=number)
-        if isinstance(outcome, Bound):
+        outcome = await call(
+            bind, d.session_factory, d.clock, user_id=user_id, account_number=number,
+            daily_limit=d.settings.binding_lookups_per_day,
+        )
+        if isinstance(outcome, LookupLimitReached):
+            say_lookups_exhausted(dispatcher, outcome)
+        elif isinstance(outcome, Bound):
             response = "utter_bound_as_default" if outcome.is_default else "utter_bound"
             dispatcher.utter_message(response=response, account_number=outcome.account_number)
         elif isinstance(outcome, BindRefused):
@@ -302,7 +321,7 @@ class ActionAskUnbindAccount(Action):
             return []
         dispatcher.utter_message(
             response="utter_choose_account_to_unbind",
-            buttons=_choose_buttons([a.account_number for a in accounts]),
+            buttons=choose_buttons([a.account_number for a in accounts]),
         )
         return []
 
@@ -324,64 +343,3 @@ class ActionUnbindAccount(ConfirmedAccountSubmission):
             )
         else:
             dispatcher.utter_message(response="utter_unbound", account_number=number)
-
-
-class ActionCertifyOwner(Action):
-    """户主认证 of the named (or default) bound account; the router ensures real-name verification."""
-
-    def name(self) -> str:
-        return "action_certify_owner"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        user = await who_is_talking(tracker)
-        if user is None:
-            return []
-        d = deps()
-        named = tracker.get_slot("account_number")
-        resolved = await call(resolve_account, d.session_factory, user_id=user.user_id, named=named)
-        if isinstance(resolved, Resolution):
-            if resolved.choices and not named:
-                dispatcher.utter_message(
-                    response="utter_ask_account_to_certify",
-                    buttons=_choose_buttons([c.account_number for c in resolved.choices], "certify_owner"),
-                )
-            else:
-                dispatcher.utter_message(response="utter_account_not_bound" if named else "utter_no_accounts")
-            return [SlotSet("account_number", None)]
-        outcome = await call(certify_owner, d.session_factory, user_id=user.user_id, account_number=resolved)
-        if isinstance(outcome, CertifyRefused):
-            dispatcher.utter_message(response=CERTIFY_REFUSALS.get(outcome.reason, "utter_verification_required"),
-                                     account_number=resolved)
-        else:
-            dispatcher.utter_message(response="utter_owner_certified", account_number=outcome.account_number)
-        return [SlotSet("account_number", None)]
-
-
-class ActionDecideConsent(Action):
-    """The owner's answer to a consent request (buttons carry the request id; re-checked here)."""
-
-    def name(self) -> str:
-        return "action_decide_consent"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        user = await who_is_talking(tracker)
-        raw_id = latest_entity(tracker, "consent_request_id")
-        if user is None or not (raw_id or "").isdigit():
-            dispatcher.utter_message(response="utter_consent_not_found")
-            return []
-        d = deps()
-        outcome = await call(
-            decide_consent, d.session_factory, d.clock, owner_user_id=user.user_id,
-            request_id=int(raw_id), approve=latest_intent(tracker) == "affirm",
-        )
-        if isinstance(outcome, DecisionRefused):
-            dispatcher.utter_message(response="utter_consent_not_found")
-        elif outcome.approved:
-            dispatcher.utter_message(response="utter_consent_approved_by_you", account_number=outcome.account_number)
-        else:
-            dispatcher.utter_message(response="utter_consent_refused_by_you")
-        return []

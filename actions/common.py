@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from rasa_sdk import Tracker
 
 from bot.container import Services, services
-from bot.services.login import LoggedInUser, current_user
+from bot.services.login import LoggedInUser, LoginExpired, LoginLifetime, login_state
 
 T = TypeVar("T")
 
@@ -29,8 +29,16 @@ def chat_identity(tracker: Tracker) -> tuple[str, str]:
 
 async def who_is_talking(tracker: Tracker) -> LoggedInUser | None:
     """The logged-in user, read from the database every time: slots can be forged by users."""
+    state = await login_state_of(tracker)
+    return state if isinstance(state, LoggedInUser) else None
+
+
+async def login_state_of(tracker: Tracker) -> LoggedInUser | LoginExpired | None:
+    """As :func:`who_is_talking`, but says when this very check ended an expired login."""
     channel, sender_id = chat_identity(tracker)
-    return await call(current_user, deps().session_factory, channel=channel, sender_id=sender_id)
+    d = deps()
+    return await call(login_state, d.session_factory, d.clock, channel=channel, sender_id=sender_id,
+                      lifetime=LoginLifetime.from_settings(d.settings))
 
 
 def latest_intent(tracker: Tracker) -> str | None:

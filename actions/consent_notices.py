@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.autopay_notices import deliver_autopay_notices
 from actions.common import call, deps, who_is_talking
 from bot.services.consent import mark_delivered, pending_consents_for_owner, undelivered_consent_outcomes
 from bot.services.work_orders import mark_delivered as mark_order_notices_delivered
@@ -27,8 +28,9 @@ def _decision_buttons(request_id: int) -> list[dict[str, str]]:
 
 async def deliver_consent_notices(dispatcher: CollectingDispatcher, *, user_id: int) -> None:
     """Tell ``user_id`` about decided requests they made, requests waiting for them, and
-    news of their work orders."""
+    news of their work orders and auto-debit."""
     await deliver_order_notices(dispatcher, user_id=user_id)
+    await deliver_autopay_notices(dispatcher, user_id=user_id)
     d = deps()
     outcomes = await call(undelivered_consent_outcomes, d.session_factory, user_id)
     for outcome in outcomes:

@@ -13,11 +13,13 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import call, chat_identity, deps, latest_entity, latest_intent
 from actions.form_validation import FAILURES_SLOT, RetryingFormValidation, failures_so_far
+from actions.frozen_summary import code_entered
 from actions.login import CODE_GONE, CODE_REJECTIONS
 from actions.uploads import FILE_INTENT, photo_problem_response
+from bot.limits.windows import chat_key
 from bot.privacy import mask_phone
 from bot.services.attachments import UploadedFile, UploadProblem, read_upload
-from bot.services.verification import CodeIssued, CodeRejected, check_code, issue_code
+from bot.services.verification import CodeIssued, CodeRejected, CodeRejection, check_code, issue_code
 
 CODE_ACCEPTED = "accepted"  # the code slot's value once the code was checked
 
@@ -46,21 +48,36 @@ class DocumentValidation(RetryingFormValidation):
 
     async def sms_code(
         self, slot: str, value: Any, *, phone: str | None, purpose: str,
-        dispatcher: CollectingDispatcher, tracker: Tracker,
+        dispatcher: CollectingDispatcher, tracker: Tracker, confirmed_slot: str | None = None,
     ) -> dict[str, Any]:
         """Check the code sent to ``phone``; a code that is gone (expired, used up) is said so
-        and the question sends a new one."""
+        and the question sends a new one. A form with a frozen summary (actions.frozen_summary)
+        names its confirmation slot: the code is then recorded server-side, and a code entered
+        after the summary was confirmed brings the summary again."""
         if value == CODE_ACCEPTED or not phone:
             return {slot: None}  # never a typed "accepted"
         d = deps()
         outcome = await call(check_code, d.session_factory, d.clock, phone=phone, purpose=purpose,
-                             code=str(value or ""))
+                             code=str(value or ""), requester=chat_key(*chat_identity(tracker)))
         if isinstance(outcome, CodeRejected) and outcome.reason in CODE_GONE:
-            dispatcher.utter_message(response=CODE_REJECTIONS[outcome.reason])
-            return {slot: None, FAILURES_SLOT: None}
+            return await self.code_gone(slot, outcome.reason, dispatcher, tracker)
         if isinstance(outcome, CodeRejected):
             return self.reject(dispatcher, tracker, slot, "utter_rt_code_rejected")
-        return self.accept(slot, CODE_ACCEPTED)
+        form = tracker.active_loop_name
+        if not confirmed_slot or not form:
+            return self.accept(slot, CODE_ACCEPTED)
+        # Kept server-side: submission checks the code went to the application's phone.
+        await code_entered(tracker, form, phone)
+        again = {confirmed_slot: None} if tracker.get_slot(confirmed_slot) is not None else {}
+        return self.accept(slot, CODE_ACCEPTED, **again)
+
+    async def code_gone(
+        self, slot: str, reason: CodeRejection, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """The code is gone (``reason``): said so, and the question sends a new one. Forms
+        whose code stands for something more (a payment) say and do what fits."""
+        dispatcher.utter_message(response=CODE_REJECTIONS[reason])
+        return {slot: None, FAILURES_SLOT: None}
 
     async def document(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         """A file this chat just sent (jpg/png/pdf, at most 10 MB, checked when received)."""
@@ -86,9 +103,14 @@ class ActionAskSmsCode(Action, ABC):
 
     slot: str
     purpose: str
+    question = "utter_ask_rt_sms_code"
 
     @abstractmethod
     def name(self) -> str: ...
+
+    async def code_purpose(self, tracker: Tracker) -> str:
+        """What the code authorises: :attr:`purpose`, or something narrower (one payment)."""
+        return str(self.purpose)
 
     @abstractmethod
     async def phone(self, tracker: Tracker) -> str | None:
@@ -96,14 +118,15 @@ class ActionAskSmsCode(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if failures_so_far(tracker, self.slot):
-            dispatcher.utter_message(response="utter_ask_rt_sms_code")
+            dispatcher.utter_message(response=self.question)
             return []
         d = deps()
         outcome = await call(issue_code, d.session_factory, d.sms_gateway, d.clock,
-                             phone=await self.phone(tracker) or "", purpose=self.purpose)
+                             phone=await self.phone(tracker) or "", purpose=await self.code_purpose(tracker),
+                             requester=chat_key(*chat_identity(tracker)))
         if isinstance(outcome, CodeIssued):
             dispatcher.utter_message(response="utter_code_sent", masked_phone=mask_phone(outcome.phone))
         else:
             dispatcher.utter_message(response="utter_rt_code_not_sent")
-        dispatcher.utter_message(response="utter_ask_rt_sms_code")
+        dispatcher.utter_message(response=self.question)
         return []

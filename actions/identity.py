@@ -27,11 +27,14 @@ ID_REJECTIONS = {
     IdRejection.BAD_CHECKSUM: "utter_id_bad_checksum",
     IdRejection.BAD_BIRTH_DATE: "utter_id_bad_birth_date",
 }
+# One reply for every pair that does not verify this user: telling "verified by another
+# account" apart would confirm that a guessed name and ID number belong together.
 IDENTITY_REJECTIONS = {
     IdentityRejection.NOT_IN_REGISTRY: "utter_identity_not_matched",
     IdentityRejection.NAME_MISMATCH: "utter_identity_not_matched",
-    IdentityRejection.ALREADY_VERIFIED_AS_OTHER: "utter_identity_used_by_other",
+    IdentityRejection.ALREADY_VERIFIED_AS_OTHER: "utter_identity_not_matched",
     IdentityRejection.USER_ALREADY_VERIFIED: "utter_already_verified",
+    IdentityRejection.TOO_MANY_ATTEMPTS: "utter_identity_too_many_attempts",
 }
 FORM_SLOTS = ("person_name", "id_number", "identity_confirmed")
 
@@ -71,6 +74,8 @@ class ValidateVerifyIdentityForm(RetryingFormValidation):
             dispatcher.utter_message(response=IDENTITY_REJECTIONS[outcome.reason])
             if outcome.reason is IdentityRejection.USER_ALREADY_VERIFIED:
                 return {"identity_confirmed": True}
+            if outcome.reason is IdentityRejection.TOO_MANY_ATTEMPTS:  # end the form; resume nothing
+                return {"identity_confirmed": True, "pending_intent": None}
             return {slot: None for slot in FORM_SLOTS}
         dispatcher.utter_message(
             response="utter_identity_verified",

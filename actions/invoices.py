@@ -4,7 +4,7 @@ from __future__ import annotations
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.account_query import AccountQuery, Query, explain_no_bill, explain_period, pay_button
+from actions.account_query import AccountQuery, Query, explain_no_bill, explain_period, pay_button, payments_button
 from actions.common import call, deps
 from bot.money import format_yuan_symbol
 from bot.reports.invoice_pdf import InvoiceDocument, render_invoice_pdf
@@ -21,6 +21,10 @@ from bot.text.months import MonthRejected
 from bot.text.request_words import wants_receipt
 
 KIND_RESPONSES = {InvoiceKind.VAT: "utter_invoice_kind_vat", InvoiceKind.RECEIPT: "utter_invoice_kind_receipt"}
+# A binder who is not the holder: the documents name the holder, so say why and what to do.
+HOLDER_ONLY_RESPONSES = {
+    InvoiceKind.VAT: "utter_invoice_holder_only", InvoiceKind.RECEIPT: "utter_receipt_holder_only",
+}
 
 
 def invoice_document(issued: InvoiceIssued, title: str) -> InvoiceDocument:
@@ -53,7 +57,12 @@ class ActionRequestInvoice(AccountQuery):
             user_id=query.user_id, account_number=query.account_number, month=month, kind=kind,
         )
         if isinstance(outcome, InvoiceRefused):
-            if outcome.reason is InvoiceRefusal.UNPAID:
+            if outcome.reason is InvoiceRefusal.HOLDER_ONLY:
+                dispatcher.utter_message(
+                    response=HOLDER_ONLY_RESPONSES[kind], account_number=query.account_number,
+                    buttons=[payments_button(query.account_number)],
+                )
+            elif outcome.reason is InvoiceRefusal.UNPAID:
                 dispatcher.utter_message(response="utter_invoice_unpaid", buttons=[pay_button(query.account_number)])
             elif outcome.no_bill is not None:
                 explain_no_bill(dispatcher, query.account_number, outcome.no_bill)
@@ -65,7 +74,7 @@ class ActionRequestInvoice(AccountQuery):
             return
         title = domain["responses"][KIND_RESPONSES[outcome.kind]][0]["text"]
         pdf = await call(render_invoice_pdf, invoice_document(outcome, title))
-        url = await call(publish, d.settings.files_dir, d.settings.public_url, "invoices", pdf)
+        url = await call(publish, d.settings, d.clock, "invoices", pdf)
         dispatcher.utter_message(
             response="utter_invoice_ready", kind=title, account_number=outcome.account_number,
             month=month_label(outcome.period), number=outcome.number, amount=format_yuan_symbol(outcome.amount_fen),

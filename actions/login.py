@@ -15,15 +15,17 @@ from actions.common import (
     deps,
     latest_entity,
     latest_intent,
+    login_state_of,
     request_text,
     who_is_talking,
 )
 from actions.consent_notices import deliver_consent_notices
 from actions.form_validation import RetryingFormValidation
 from actions.uploads import FILE_INTENT, account_on_photo, explain_photo_problem
+from bot.limits.windows import chat_key
 from bot.privacy import mask_phone
 from bot.services.accounts import list_bound
-from bot.services.login import LoggedIn, LoginRefused, complete_login, logout, start_login
+from bot.services.login import LoggedIn, LoggedInUser, LoginExpired, LoginRefused, complete_login, logout, start_login
 from bot.services.routing import NOTHING, ROUTE_SLOT, ROUTES, decide
 from bot.services.verification import CodeRejection, IssueRefusal
 
@@ -31,6 +33,8 @@ ISSUE_REFUSALS = {
     IssueRefusal.INVALID_PHONE: "utter_invalid_phone",
     IssueRefusal.RESEND_TOO_SOON: "utter_code_resend_too_soon",
     IssueRefusal.DAILY_LIMIT: "utter_code_daily_limit",
+    IssueRefusal.CHAT_DAILY_LIMIT: "utter_code_chat_daily_limit",
+    IssueRefusal.TOO_MANY_PHONES: "utter_code_too_many_phones",
 }
 CODE_REJECTIONS = {
     CodeRejection.WRONG: "utter_code_wrong",
@@ -38,9 +42,12 @@ CODE_REJECTIONS = {
     CodeRejection.EXPIRED: "utter_code_expired",
     CodeRejection.TOO_MANY_ATTEMPTS: "utter_code_too_many_attempts",
     CodeRejection.NO_CODE: "utter_code_missing",
+    CodeRejection.CHAT_GUESS_LIMIT: "utter_code_guess_limit",
 }
-# After these the code is gone: the form asks for the phone again to send a new one.
-CODE_GONE = {CodeRejection.EXPIRED, CodeRejection.TOO_MANY_ATTEMPTS, CodeRejection.NO_CODE}
+# After these the code is gone (or this chat may not check codes today): the form asks for the phone again.
+CODE_GONE = {
+    CodeRejection.EXPIRED, CodeRejection.TOO_MANY_ATTEMPTS, CodeRejection.NO_CODE, CodeRejection.CHAT_GUESS_LIMIT,
+}
 ALREADY_DONE = {"login": "utter_already_logged_in", "verify_identity": "utter_already_verified"}
 # Slots a request sets afresh from its own message's entities (slot: entity).
 FRESH_SLOTS = {
@@ -59,7 +66,8 @@ async def route(
     dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
 ) -> list[EventType]:
     """Send ``intent`` to its flow, through login or verification first when it needs them."""
-    user = await who_is_talking(tracker)
+    state = await login_state_of(tracker)
+    user = state if isinstance(state, LoggedInUser) else None
     if user is not None:
         await deliver_consent_notices(dispatcher, user_id=user.user_id)
     done = ALREADY_DONE.get(intent)
@@ -72,7 +80,8 @@ async def route(
         intent, logged_in=user is not None, verified=bool(user and user.real_name_verified), has_accounts=has_accounts
     )
     if decision.resume:
-        dispatcher.utter_message(response=DETOUR_NOTICE[decision.target])
+        expired = isinstance(state, LoginExpired) and decision.target == "login_form"
+        dispatcher.utter_message(response="utter_login_expired" if expired else DETOUR_NOTICE[decision.target])
     # Rules (data/core/rules.yml) run the target named by this categorical slot next.
     return [SlotSet("pending_intent", decision.resume), SlotSet(ROUTE_SLOT, decision.target)]
 
@@ -162,7 +171,10 @@ class ValidateLoginForm(RetryingFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         d = deps()
-        outcome = await call(start_login, d.session_factory, d.sms_gateway, d.clock, phone_text=str(value or ""))
+        outcome = await call(
+            start_login, d.session_factory, d.sms_gateway, d.clock,
+            phone_text=str(value or ""), requester=chat_key(*chat_identity(tracker)),
+        )
         if isinstance(outcome, LoginRefused):
             if outcome.reason is IssueRefusal.INVALID_PHONE:
                 return self.reject(dispatcher, tracker, "phone_number", "utter_invalid_phone")

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import call, chat_identity, deps, request_text, response_text, who_is_talking
-from actions.documents import CODE_ACCEPTED, ActionAskSmsCode, attachment_id_of
+from actions.documents import CODE_ACCEPTED, ActionAskSmsCode
 from actions.enterprise_install import (
     ENTERPRISE_SLOTS,
     INSTALL,
@@ -23,26 +23,18 @@ from actions.enterprise_install import (
     current_applicant,
     enterprise_materials,
     enterprise_slots,
-    equipment_list,
-    invoice_of,
-    offered_slots,
-    remark_of,
 )
 from actions.form_validation import FAILURES_SLOT
+from actions.frozen_summary import back_to_summary, confirmation, discard, recheck_slots, take
+from actions.new_install_summary import ENTERPRISE, PERSONAL, filed_content, region_label
 from bot.channels.capabilities import shows_images
 from bot.db.models import Region
-from bot.privacy import mask_phone
 from bot.services.addresses import AddressProblem, ParsedAddress, parse_address
-from bot.services.appointments import slot_label
 from bot.services.business_system import forward_pre_application
-from bot.services.enterprise import InvoiceInfo, InvoiceProblem, InvoiceType
-from bot.services.equipment import EquipmentRejected, kw_text, parse_equipment, total_capacity_kw
+from bot.services.form_summaries import SummaryCheck
 from bot.services.new_install import (
-    EnterpriseInstall,
-    EnterpriseRole,
     InstallProblem,
     InstallProblemReason,
-    PersonalInstall,
     ProofRole,
     submit_enterprise_install,
     submit_personal_install,
@@ -53,7 +45,6 @@ from bot.services.verification import CodePurpose
 from bot.text.labels import day_label
 
 FORM = "new_install_form"
-PERSONAL, ENTERPRISE = "个人", "企业"
 PERSONAL_SLOTS = (
     "ni_address", "ni_address_ok", "ni_proof_role", "property_certificate", "ni_owner_name",
     "ni_owner_phone", "power_of_attorney", "ni_sms_code", "ni_confirmed",
@@ -80,10 +71,6 @@ FINAL_PROBLEMS = (InstallProblemReason.ORDER_IN_PROGRESS, InstallProblemReason.N
 async def applicant_phone(tracker: Tracker) -> str | None:
     applicant = await current_applicant(tracker)
     return applicant.phone if applicant else None
-
-
-def region_label(region: Region) -> str:
-    return region.province + (region.city if region.city != region.province else "") + region.district
 
 
 def show_parsed(dispatcher: CollectingDispatcher, parsed: ParsedAddress) -> None:
@@ -187,12 +174,21 @@ class ValidateNewInstallForm(EnterpriseValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return await self.sms_code("ni_sms_code", value, phone=await applicant_phone(tracker),
-                                   purpose=CodePurpose.NEW_INSTALL, dispatcher=dispatcher, tracker=tracker)
+                                   purpose=CodePurpose.NEW_INSTALL, dispatcher=dispatcher, tracker=tracker,
+                                   confirmed_slot="ni_confirmed")
 
     async def validate_ni_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self.accept("ni_confirmed", value is True)
+        """提交 counts only for the summary shown: anything changed since brings a new one."""
+        if value is not True:
+            return self.accept("ni_confirmed", False)
+        applicant = await current_applicant(tracker)
+        check = await confirmation(tracker, FORM, filed_content(tracker, applicant),
+                                   phone=applicant.phone if applicant else "")
+        if check is not SummaryCheck.HOLDS:
+            return recheck_slots(dispatcher, check, confirmed_slot="ni_confirmed", code_slot="ni_sms_code")
+        return self.accept("ni_confirmed", True)
 
 
 class ActionAskInstallRegion(Action):
@@ -230,58 +226,6 @@ class ActionAskInstallCode(ActionAskSmsCode):
         return await applicant_phone(tracker)
 
 
-class ActionAskInstallConfirmed(Action):
-    """The summary of either application, masked, then 提交 / 暂不提交."""
-
-    def name(self) -> str:
-        return f"action_ask_{FORM}_ni_confirmed"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        region = await call(district_with_code, deps().session_factory, tracker.get_slot("ni_region"))
-        where = region_label(region) if region else ""
-        if tracker.get_slot("install_type") == ENTERPRISE:
-            summary = await enterprise_summary(tracker, domain, where)
-        else:
-            summary = personal_summary(tracker, domain, where)
-        dispatcher.utter_message(response="utter_ask_ni_confirmed", summary=summary)
-        return []
-
-
-def personal_summary(tracker: Tracker, domain: DomainDict, region: str) -> str:
-    owner = ""
-    if tracker.get_slot("ni_proof_role") == ProofRole.AGENT.value:
-        owner = response_text(domain, "utter_ni_summary_owner", owner_name=tracker.get_slot("ni_owner_name"),
-                              masked_phone=mask_phone(str(tracker.get_slot("ni_owner_phone") or "")))
-    return response_text(domain, "utter_ni_summary", region=region, address=tracker.get_slot("ni_address"),
-                         role=tracker.get_slot("ni_proof_role"), owner=owner)
-
-
-async def enterprise_summary(tracker: Tracker, domain: DomainDict, region: str) -> str:
-    items = parse_equipment(str(tracker.get_slot("ei_equipment") or ""))
-    listed = "" if isinstance(items, EquipmentRejected) else equipment_list(items)
-    total = "" if isinstance(items, EquipmentRejected) else kw_text(total_capacity_kw(items))
-    views = await offered_slots(tracker)
-    slot = next((slot_label(v) for v in views if str(v.id) == str(tracker.get_slot("ei_slot"))), "")
-    applicant = await current_applicant(tracker)
-    agent = ""
-    if tracker.get_slot("ei_role") == EnterpriseRole.AGENT.value:
-        agent = response_text(domain, "utter_ei_summary_agent", legal_rep=tracker.get_slot("ei_legal_rep_name"))
-    invoice = invoice_of(tracker)
-    special = ""
-    if isinstance(invoice, InvoiceInfo) and invoice.invoice_type is InvoiceType.SPECIAL:
-        shown = invoice.masked()
-        special = response_text(domain, "utter_ei_summary_special", address=shown["address"],
-                                phone=shown["phone_masked"], bank=shown["bank_name"],
-                                account=shown["bank_account_masked"])
-    return response_text(
-        domain, "utter_ei_summary", region=region, address=tracker.get_slot("ni_address"), equipment=listed,
-        total=total, slot=slot, proof_type=tracker.get_slot("ei_proof_type"), uscc=tracker.get_slot("ei_uscc"),
-        applicant=f"{applicant.name} {applicant.phone_masked}" if applicant else "", role=tracker.get_slot("ei_role"),
-        agent=agent, invoice_type=tracker.get_slot("ei_invoice_type"), company=tracker.get_slot("ei_company_name"),
-        special=special, remark=tracker.get_slot("ei_remark") or "",
-    )
-
-
 class ActionSubmitNewInstall(Action):
     """Files the work order (every field checked again by the service) and hands the pre-application
     to the business system; a refused field is asked again, everything else is kept."""
@@ -294,26 +238,39 @@ class ActionSubmitNewInstall(Action):
         user = await who_is_talking(tracker)
         kind = tracker.get_slot("install_type")
         if user is None or kind not in (PERSONAL, ENTERPRISE) or not tracker.get_slot("ni_region"):
+            await discard(tracker, FORM)
             return reset
         if kind == ENTERPRISE and tracker.get_slot("ei_transformer") == INSTALL:
+            await discard(tracker, FORM)
             return reset  # the high-voltage route was explained when the question was answered
         if tracker.get_slot("ni_confirmed") is not True or tracker.get_slot("ni_sms_code") != CODE_ACCEPTED:
+            await discard(tracker, FORM)
             dispatcher.utter_message(response="utter_rt_not_submitted")
             return reset
-        later = not shows_images(chat_identity(tracker)[0])
+        applicant = await current_applicant(tracker)
+        content = filed_content(tracker, applicant)
+        check = await take(tracker, FORM, content, phone=applicant.phone if applicant else "")
+        if check is not SummaryCheck.HOLDS:  # filed only as the confirmed summary showed it
+            return back_to_summary(dispatcher, check, form=FORM, confirmed_slot="ni_confirmed",
+                                   code_slot="ni_sms_code")
+        application = content["application"]
+        later = application.documents_later if not isinstance(application, InstallProblem) else False
         d = deps()
         note = response_text(domain, "utter_rt_order_note")
-        if kind == ENTERPRISE:
-            application = enterprise_application(tracker, later)
-            if isinstance(application, InstallProblem):
-                return retry(dispatcher, application, reset)
+        if isinstance(application, InstallProblem):
+            outcome = application
+        elif kind == ENTERPRISE:
             outcome = await call(submit_enterprise_install, d.session_factory, d.clock, user_id=user.user_id,
                                  application=application, note=note)
         else:
             outcome = await call(submit_personal_install, d.session_factory, d.clock, user_id=user.user_id,
-                                 application=personal_application(tracker, later), note=note)
+                                 application=application, note=note)
         if isinstance(outcome, InstallProblem):
-            return retry(dispatcher, outcome, reset)
+            events = retry(dispatcher, outcome, reset)
+            if events is reset:  # the form ends: its code no longer counts
+                await discard(tracker, FORM)
+            return events
+        await discard(tracker, FORM)
         await call(forward_pre_application, d.session_factory, d.business_system, d.clock, order_no=outcome.order_no)
         promised = day_label(outcome.promised_by) if outcome.promised_by else "补齐材料后"
         booked = outcome.appointment
@@ -329,33 +286,6 @@ class ActionSubmitNewInstall(Action):
             upload_url = f"{d.settings.public_url}/webhooks/rest/upload"
             dispatcher.utter_message(response="utter_rt_documents_later", url=upload_url)
         return reset
-
-
-def personal_application(tracker: Tracker, later: bool) -> PersonalInstall:
-    return PersonalInstall(
-        region_code=str(tracker.get_slot("ni_region")), address=str(tracker.get_slot("ni_address") or ""),
-        proof_role=str(tracker.get_slot("ni_proof_role") or ""),
-        property_certificate_id=attachment_id_of(tracker.get_slot("property_certificate")),
-        owner_name=tracker.get_slot("ni_owner_name"), owner_phone=tracker.get_slot("ni_owner_phone"),
-        authorisation_id=attachment_id_of(tracker.get_slot("power_of_attorney")), documents_later=later,
-    )
-
-
-def enterprise_application(tracker: Tracker, later: bool) -> EnterpriseInstall | InstallProblem:
-    invoice = invoice_of(tracker)
-    if isinstance(invoice, InvoiceProblem):
-        return InstallProblem(InstallProblemReason.BAD_INVOICE, f"invoice.{invoice.field}", invoice.reason)
-    return EnterpriseInstall(
-        region_code=str(tracker.get_slot("ni_region")), transformer=False,
-        equipment=str(tracker.get_slot("ei_equipment") or ""), address=str(tracker.get_slot("ni_address") or ""),
-        slot_id=tracker.get_slot("ei_slot"), notice_read=tracker.get_slot("ei_notice_read") == "read",
-        entity_proof_type=str(tracker.get_slot("ei_proof_type") or ""),
-        entity_proof_id=attachment_id_of(tracker.get_slot("entity_proof")), uscc=str(tracker.get_slot("ei_uscc") or ""),
-        role=str(tracker.get_slot("ei_role") or ""), invoice=invoice,
-        authorisation_id=attachment_id_of(tracker.get_slot("power_of_attorney")),
-        legal_rep_id_id=attachment_id_of(tracker.get_slot("legal_rep_id")),
-        legal_rep_name=tracker.get_slot("ei_legal_rep_name"), remark=remark_of(tracker), documents_later=later,
-    )
 
 
 def retry(dispatcher: CollectingDispatcher, problem: InstallProblem, reset: list[EventType]) -> list[EventType]:

@@ -13,7 +13,7 @@ from bot.db.enums import PaymentPurpose, PaymentStatus
 from bot.money import format_yuan_symbol
 from bot.reports.invoice_pdf import render_invoice_pdf
 from bot.services.invoices import InvoiceIssued
-from bot.services.payment_history import PaymentLine, payment_history, payment_receipt
+from bot.services.payment_history import PaymentHistory, PaymentLine, payment_history, payment_receipt
 from bot.services.payments import resolve_pending
 from bot.services.published_files import publish
 from bot.text.labels import day_label
@@ -56,7 +56,7 @@ async def publish_receipt(domain: DomainDict, user_id: int, receipt_no: str) -> 
         return None
     title = domain["responses"]["utter_invoice_kind_receipt"][0]["text"]
     pdf = await call(render_invoice_pdf, invoice_document(issued, title))
-    return await call(publish, d.settings.files_dir, d.settings.public_url, "invoices", pdf)
+    return await call(publish, d.settings, d.clock, "invoices", pdf)
 
 
 class ActionQueryPayments(AccountQuery):
@@ -76,16 +76,19 @@ class ActionQueryPayments(AccountQuery):
                 dispatcher.utter_message(response="utter_receipt_ready", receipt_no=query.receipt_no, url=url)
             return
         await report_resolved_payments(dispatcher, query.user_id, query.account_number)
-        lines = await call(
+        history = await call(
             payment_history, deps().session_factory, user_id=query.user_id, account_number=query.account_number
         )
-        if not isinstance(lines, list):
+        if not isinstance(history, PaymentHistory):
             dispatcher.utter_message(response="utter_account_not_bound")
             return
+        lines = history.lines
         if not lines:
-            dispatcher.utter_message(response="utter_no_payments", account_number=query.account_number)
+            response = "utter_no_own_payments" if history.own_only else "utter_no_payments"
+            dispatcher.utter_message(response=response, account_number=query.account_number)
             return
-        text = [response_text(domain, "utter_payments_header", account_number=query.account_number)]
+        header = "utter_payments_header_own" if history.own_only else "utter_payments_header"
+        text = [response_text(domain, header, account_number=query.account_number)]
         text += [self._line(domain, line) for line in lines]
         receipts = [line.receipt_no for line in lines if line.receipt_no and line.status is PaymentStatus.SUCCEEDED]
         buttons = [

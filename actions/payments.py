@@ -1,14 +1,14 @@
-"""缴费 (pay arrears or prepay): the pay_bill form, its confirmation, and the payment itself.
+"""缴费 (pay arrears or prepay): the pay_bill form's questions and telling how a payment went.
 
 The form asks for the account (named → default → buttons), the amount (the whole amount
 owed by default, or prepayment when nothing is owed), the method (电e宝 or a bank card)
-and an explicit "确认支付". Every slot is checked again here and again by the payment
-service: users can set slots by typing ``/intent{...}``.
+and an explicit "确认支付" of a frozen summary, with an SMS code when one is needed
+(actions/payment_confirmation.py). Users can set slots by typing ``/intent{...}``: what is
+paid is the frozen summary, never the slots.
 """
 from __future__ import annotations
 
 import json
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,62 +17,53 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import call, chat_identity, deps, who_is_talking
-from actions.form_validation import FAILURES_SLOT, RetryingFormValidation
-from actions.payment_records import publish_receipt
+from actions.common import call, deps, who_is_talking
+from actions.form_validation import RetryingFormValidation
 from bot.db.enums import InstrumentKind, PaymentStatus
 from bot.money import fen_to_yuan, format_yuan_symbol, yuan_to_fen
 from bot.payments.gateway import GatewayError, GatewayOutcomeUnknown
 from bot.services.accounts import Resolution, ResolutionKind, resolve_account
-from bot.services.payment_ledger import PaymentRecord, PaymentRefused, PaymentRequest, idempotency_key
+from bot.services.payment_ledger import PaymentRecord, PaymentRefused
 from bot.services.payment_options import (
     INSTRUMENT_PREFIX,
     InstrumentView,
     PaymentQuote,
-    amount_answer,
     choose_instrument,
     instruments_of,
     payment_quote,
 )
-from bot.services.payments import pay
-from bot.text.amounts import AmountError
 from bot.text.request_words import confirms_an_action
 
 FORM = "pay_bill_form"
-PAY_SLOTS = ("account_number", "pay_amount", "pay_method", "pay_confirmed", "payment_key")
+PAY_SLOTS = ("account_number", "pay_amount", "pay_method", "pay_confirmed", "payment_key", "pay_sms_code")
 PREPAY_SUGGESTIONS = ("50", "100", "200")
-AMOUNT_REJECTIONS = {
-    "not_a_number": "utter_amount_not_a_number",
-    "not_positive": "utter_amount_not_positive",
-    "too_many_decimals": "utter_amount_too_many_decimals",
-    "over_limit": "utter_amount_over_limit",
-}
 DECLINE_RESPONSES = {
     "insufficient_funds": "utter_payment_declined_insufficient_funds",
     "card_frozen": "utter_payment_declined_card_frozen",
 }
-_KEY = re.compile(r"[0-9a-f]{64}")
 
 
 def _payload(intent: str, **entities: str) -> str:
     return f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
 
 
-def _end_form() -> list[EventType]:
+def end_form() -> list[EventType]:
+    """Ends the form at once (its question found nothing to ask)."""
     return [ActiveLoop(None), SlotSet("requested_slot", None)]
 
 
-async def _quote(user_id: int, account_number: str) -> PaymentQuote | None:
+async def amount_owed(user_id: int, account_number: str) -> PaymentQuote | None:
+    """What the account owes (and its holder, masked) if the user has bound it."""
     d = deps()
     quote = await call(payment_quote, d.session_factory, d.clock, user_id=user_id, account_number=account_number)
     return quote if isinstance(quote, PaymentQuote) else None
 
 
-async def _instruments(user_id: int) -> list[InstrumentView]:
+async def instruments_for(user_id: int) -> list[InstrumentView]:
     return await call(instruments_of, deps().session_factory, user_id)
 
 
-def _amount_fen(slot_value: Any) -> int | None:
+def amount_fen_of(slot_value: Any) -> int | None:
     """The validated amount slot ("128.58") in fen; None if it is not a payable amount."""
     try:
         return yuan_to_fen(Decimal(str(slot_value)))
@@ -120,39 +111,13 @@ class AccountAndMethodValidation(RetryingFormValidation):
         user = await who_is_talking(tracker)
         if user is None:
             return {"pay_method": None}
-        chosen = choose_instrument(await _instruments(user.user_id), str(value or ""))
+        chosen = choose_instrument(await instruments_for(user.user_id), str(value or ""))
         if chosen is None:
             return self.reject(
                 dispatcher, tracker, "pay_method", "utter_method_not_available",
                 method=str(value or "").removeprefix(INSTRUMENT_PREFIX),
             )
         return self.accept("pay_method", f"{INSTRUMENT_PREFIX}{chosen.id}")
-
-
-class ValidatePayBillForm(AccountAndMethodValidation):
-    def name(self) -> str:
-        return "validate_pay_bill_form"
-
-    async def validate_pay_amount(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        user = await who_is_talking(tracker)
-        account = tracker.get_slot("account_number")
-        if user is None or not account:
-            return {"pay_amount": None}  # asked again once the account is known
-        quote = await _quote(user.user_id, account)
-        if quote is None:
-            return {"pay_amount": None}
-        try:
-            fen = amount_answer(str(value or ""), quote.total_due_fen)
-        except AmountError as error:
-            return self.reject(dispatcher, tracker, "pay_amount", AMOUNT_REJECTIONS[error.reason])
-        return self.accept("pay_amount", f"{fen_to_yuan(fen)}")
-
-    async def validate_pay_confirmed(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self.accept("pay_confirmed", value is True)
 
 
 class ActionAskPayAccount(Action):
@@ -169,11 +134,11 @@ class ActionAskPayAccount(Action):
     ) -> list[EventType]:
         user = await who_is_talking(tracker)
         if user is None:
-            return _end_form()
+            return end_form()
         resolved = await call(resolve_account, deps().session_factory, user_id=user.user_id, named=None)
         if isinstance(resolved, Resolution) and resolved.kind is ResolutionKind.NONE_BOUND:
             dispatcher.utter_message(response="utter_pay_no_accounts")
-            return _end_form()
+            return end_form()
         choices = resolved.choices if isinstance(resolved, Resolution) else ()
         numbers = [c.account_number for c in choices] or [str(resolved)]
         dispatcher.utter_message(response=self.ask_response, buttons=[
@@ -192,10 +157,10 @@ class ActionAskPayAmount(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         user = await who_is_talking(tracker)
-        quote = await _quote(user.user_id, tracker.get_slot("account_number")) if user else None
+        quote = await amount_owed(user.user_id, tracker.get_slot("account_number")) if user else None
         if quote is None:
             dispatcher.utter_message(response="utter_account_not_bound")
-            return [*_end_form(), SlotSet("account_number", None)]
+            return [*end_form(), SlotSet("account_number", None)]
         if quote.total_due_fen > 0:
             due = f"{fen_to_yuan(quote.total_due_fen)}"
             dispatcher.utter_message(
@@ -226,10 +191,10 @@ class ActionAskPayMethod(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         user = await who_is_talking(tracker)
-        instruments = await _instruments(user.user_id) if user else []
+        instruments = await instruments_for(user.user_id) if user else []
         if not instruments:
             dispatcher.utter_message(response="utter_no_payment_methods")
-            return _end_form()
+            return end_form()
         buttons = [
             {"title": await self._title(i), "payload": _payload("inform", payment_method=f"{INSTRUMENT_PREFIX}{i.id}")}
             for i in instruments
@@ -246,69 +211,6 @@ class ActionAskPayMethod(Action):
         except (GatewayOutcomeUnknown, GatewayError):
             return instrument.label
         return f"{instrument.label}（可用{format_yuan_symbol(held)}）"
-
-
-class ActionAskPayConfirmed(Action):
-    """The summary to confirm; fixes the payment's idempotency key to this turn."""
-
-    def name(self) -> str:
-        return "action_ask_pay_bill_form_pay_confirmed"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        user = await who_is_talking(tracker)
-        account = tracker.get_slot("account_number")
-        amount_fen = _amount_fen(tracker.get_slot("pay_amount"))
-        quote = await _quote(user.user_id, account) if user and account else None
-        instrument = next(
-            (i for i in await _instruments(user.user_id) if i.id == instrument_id_of(tracker.get_slot("pay_method"))),
-            None,
-        ) if user else None
-        if quote is None or amount_fen is None or instrument is None:
-            dispatcher.utter_message(response="utter_payment_failed")
-            return [*_end_form(), *(SlotSet(slot, None) for slot in PAY_SLOTS)]
-        dispatcher.utter_message(
-            response="utter_ask_pay_bill_form_pay_confirmed", account_number=quote.account_number,
-            holder=quote.holder_masked, amount=format_yuan_symbol(amount_fen), method=instrument.label,
-        )
-        channel, sender_id = chat_identity(tracker)
-        turn = str((tracker.latest_message or {}).get("message_id") or len(tracker.events))
-        return [SlotSet("payment_key", idempotency_key(channel, sender_id, turn))]
-
-
-class ActionSubmitPayment(Action):
-    """Pays what was confirmed: once, whatever is retried, with the truth about the outcome."""
-
-    def name(self) -> str:
-        return "action_submit_payment"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        reset: list[EventType] = [SlotSet(slot, None) for slot in (*PAY_SLOTS, FAILURES_SLOT)]
-        user = await who_is_talking(tracker)
-        account = tracker.get_slot("account_number")
-        if user is None or not account:
-            return reset
-        if tracker.get_slot("pay_confirmed") is not True:
-            dispatcher.utter_message(response="utter_payment_not_confirmed")
-            return reset
-        amount_fen = _amount_fen(tracker.get_slot("pay_amount"))
-        instrument_id = instrument_id_of(tracker.get_slot("pay_method"))
-        key = str(tracker.get_slot("payment_key") or "")
-        if amount_fen is None or instrument_id is None or not _KEY.fullmatch(key):
-            dispatcher.utter_message(response="utter_payment_failed")
-            return reset
-        d = deps()
-        request = PaymentRequest(user.user_id, account, amount_fen, instrument_id, key)
-        outcome = await pay(d.session_factory, d.clock, d.payment_gateway, request)
-        tell_outcome(dispatcher, outcome)
-        if isinstance(outcome, PaymentRecord) and outcome.status is PaymentStatus.SUCCEEDED and outcome.receipt_no:
-            url = await publish_receipt(domain, user.user_id, outcome.receipt_no)
-            if url:
-                dispatcher.utter_message(response="utter_receipt_ready", receipt_no=outcome.receipt_no, url=url)
-        return reset
 
 
 def _after_payment_buttons(account_number: str) -> list[dict[str, str]]:

@@ -15,19 +15,28 @@ from rasa_sdk.types import DomainDict
 
 from actions.account_query import pay_button
 from actions.common import call, chat_identity, deps, response_text, who_is_talking
-from actions.documents import CODE_ACCEPTED, ActionAskSmsCode, DocumentValidation, attachment_id_of
+from actions.documents import CODE_ACCEPTED, ActionAskSmsCode, DocumentValidation
 from actions.form_validation import FAILURES_SLOT
+from actions.frozen_summary import back_to_summary, confirmation, discard, recheck_slots, take
 from actions.identity import ID_REJECTIONS
 from actions.payments import AccountAndMethodValidation, ActionAskPayAccount
+from actions.rename_transfer_summary import (
+    FORM,
+    FORM_SLOTS,
+    ROLE_SLOT,
+    UPLOAD_SLOTS,
+    current_content,
+    filed_content,
+    kind_of,
+)
 from bot.channels.capabilities import shows_images
 from bot.db.enums import WorkOrderKind
 from bot.money import format_yuan_symbol
-from bot.privacy import mask_id_number, mask_phone
+from bot.services.form_summaries import SummaryCheck
 from bot.services.identity import IdRejected, validate_id_number
 from bot.services.phones import normalize_mobile
 from bot.services.rename_transfer import (
     ApplicantRole,
-    Application,
     Eligible,
     RenameRefusal,
     RenameRefused,
@@ -45,17 +54,8 @@ from bot.services.rename_transfer import (
 from bot.services.verification import CodePurpose
 from bot.text.labels import day_label
 
-FORM = "rename_transfer_form"
-ROLE_SLOT = "rt_role"
-FORM_SLOTS = (
-    "account_number", "change_type", "rt_ownership_change", "rt_notice_read", "new_holder_name", "new_holder_id",
-    "contact_phone", "settlement", "property_certificate", "agent_id_number", "power_of_attorney", "rt_sms_code",
-    "rt_confirmed", "rt_refused", ROLE_SLOT,
-)
 TRANSFER_ONLY = ("settlement", "property_certificate")
 AGENT_ONLY = ("agent_id_number", "power_of_attorney")
-UPLOAD_SLOTS = ("property_certificate", "power_of_attorney")
-LATER = "later"  # documents handed in later (channels without files)
 REFUSALS = {
     RenameRefusal.NOT_BOUND: "utter_account_not_bound",
     RenameRefusal.CATEGORY: "utter_rt_refused_category",
@@ -75,14 +75,6 @@ SUBMIT_PROBLEMS = {
     SubmitProblemReason.ATTACHMENT_NOT_FOUND: "utter_rt_problem_attachment_not_found",
 }
 _WANTS_NOTICE = re.compile(r"看|查看|须知|内容|原文|全文")
-
-
-def kind_of(tracker: Tracker) -> WorkOrderKind:
-    """过户 when the owner changes (or the user said 过户 and has not answered otherwise), else 更名."""
-    answer = tracker.get_slot("rt_ownership_change")
-    if answer is not None:
-        return WorkOrderKind.TRANSFER if answer is True else WorkOrderKind.RENAME
-    return WorkOrderKind.TRANSFER if tracker.get_slot("change_type") == "过户" else WorkOrderKind.RENAME
 
 
 def explain_refusal(dispatcher: CollectingDispatcher, refused: RenameRefused, account_number: str) -> None:
@@ -231,12 +223,20 @@ class ValidateRenameTransferForm(AccountAndMethodValidation, DocumentValidation)
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return await self.sms_code("rt_sms_code", value, phone=tracker.get_slot("contact_phone"),
-                                   purpose=CodePurpose.RENAME_TRANSFER, dispatcher=dispatcher, tracker=tracker)
+                                   purpose=CodePurpose.RENAME_TRANSFER, dispatcher=dispatcher, tracker=tracker,
+                                   confirmed_slot="rt_confirmed")
 
     async def validate_rt_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self.accept("rt_confirmed", value is True)
+        """提交 counts only for the summary shown: anything changed since brings a new one."""
+        if value is not True:
+            return self.accept("rt_confirmed", False)
+        content = await current_content(tracker)
+        check = await confirmation(tracker, FORM, content, phone=content["application"].contact_phone)
+        if check is not SummaryCheck.HOLDS:
+            return recheck_slots(dispatcher, check, confirmed_slot="rt_confirmed", code_slot="rt_sms_code")
+        return self.accept("rt_confirmed", True)
 
 
 class ActionAskBusinessAccount(ActionAskPayAccount):
@@ -307,35 +307,6 @@ class ActionAskRenameCode(ActionAskSmsCode):
         return tracker.get_slot("contact_phone")
 
 
-class ActionAskRenameConfirmed(Action):
-    """Everything collected, masked, to be submitted."""
-
-    def name(self) -> str:
-        return f"action_ask_{FORM}_rt_confirmed"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        kind = kind_of(tracker)
-        lines = [
-            f"业务：{kind.value}",
-            f"户号：{tracker.get_slot('account_number')}",
-            f"申请人身份：{tracker.get_slot(ROLE_SLOT) or ''}",
-            f"新户主/新户名：{tracker.get_slot('new_holder_name')}",
-            f"身份证号：{mask_id_number(str(tracker.get_slot('new_holder_id') or ''))}",
-            f"联系电话：{mask_phone(str(tracker.get_slot('contact_phone') or ''))}",
-        ]
-        if kind is WorkOrderKind.TRANSFER:
-            lines.append(f"电费清算方式：{tracker.get_slot('settlement')}")
-        documents = [tracker.get_slot(slot) for slot in UPLOAD_SLOTS if slot in _asked_slots(tracker)]
-        if documents:
-            lines.append(f"已上传材料：{len([d for d in documents if d])}份")
-        dispatcher.utter_message(response="utter_ask_rt_confirmed", summary="\n".join(lines))
-        return []
-
-
-def _asked_slots(tracker: Tracker) -> set[str]:
-    return {slot for slot in FORM_SLOTS if tracker.get_slot(slot) is not None}
-
-
 class ActionSubmitRenameTransfer(Action):
     """Creates the work order (checked again by the service), or says why not and keeps the answers."""
 
@@ -347,26 +318,25 @@ class ActionSubmitRenameTransfer(Action):
         user = await who_is_talking(tracker)
         account = tracker.get_slot("account_number")
         if user is None or not account or tracker.get_slot("rt_refused"):
+            await discard(tracker, FORM)
             return reset
         if tracker.get_slot("rt_confirmed") is not True or tracker.get_slot("rt_sms_code") != CODE_ACCEPTED:
+            await discard(tracker, FORM)
             dispatcher.utter_message(response="utter_rt_not_submitted")
             return reset
-        channel, _ = chat_identity(tracker)
-        later = not shows_images(channel)
-        application = Application(
-            new_holder_name=str(tracker.get_slot("new_holder_name") or ""),
-            new_holder_id_number=str(tracker.get_slot("new_holder_id") or ""),
-            contact_phone=str(tracker.get_slot("contact_phone") or ""),
-            settlement=tracker.get_slot("settlement"),
-            property_certificate_id=attachment_id_of(tracker.get_slot("property_certificate")),
-            agent_id_number=tracker.get_slot("agent_id_number"),
-            power_of_attorney_id=attachment_id_of(tracker.get_slot("power_of_attorney")),
-            documents_later=later,
-        )
+        content = filed_content(tracker, user.user_id)
+        application = content["application"]
+        check = await take(tracker, FORM, content, phone=application.contact_phone)
+        if check is not SummaryCheck.HOLDS:  # filed only as the confirmed summary showed it
+            return back_to_summary(dispatcher, check, form=FORM, confirmed_slot="rt_confirmed",
+                                   code_slot="rt_sms_code")
+        later = application.documents_later
         d = deps()
         outcome = await call(submit_application, d.session_factory, d.clock, user_id=user.user_id,
                              account_number=account, kind=kind_of(tracker), application=application,
                              note=response_text(domain, "utter_rt_order_note"))
+        if not isinstance(outcome, SubmitProblem):
+            await discard(tracker, FORM)
         if isinstance(outcome, Submitted):
             promised = day_label(outcome.promised_by) if outcome.promised_by else "补齐材料后"
             dispatcher.utter_message(

@@ -14,6 +14,9 @@ UPLOAD_PROBLEMS = {
     UploadProblem.TOO_LARGE: "utter_upload_too_large",
     UploadProblem.WRONG_TYPE: "utter_upload_wrong_type",
     UploadProblem.NOT_FOUND: "utter_upload_not_found",
+    UploadProblem.LOGIN_REQUIRED: "utter_upload_login_required",
+    UploadProblem.QUOTA_EXCEEDED: "utter_upload_quota",
+    UploadProblem.IMAGE_TOO_LARGE: "utter_upload_image_too_large",
 }
 NO_ACCOUNT_CODE = "utter_barcode_unreadable"
 

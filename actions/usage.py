@@ -124,7 +124,7 @@ class ActionQueryUsage(AccountQuery):
             dispatcher.utter_message(text=spoken_trend(domain, series))
             return
         png = await call(chart_png, domain, series)
-        url = await call(publish, d.settings.files_dir, d.settings.public_url, "charts", png)
+        url = await call(publish, d.settings, d.clock, "charts", png)
         lines = [chart_title(domain, series), tier_position_line(domain, series.position)]
         dispatcher.utter_message(text="\n".join(lines), image=url)
 

@@ -2,15 +2,28 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
+import secrets
 from typing import Any
 
 import aiohttp
 
 
-async def send(session: aiohttp.ClientSession, url: str, sender: str, message: str) -> list[dict[str, Any]]:
+def auth_headers(token: str | None) -> dict[str, str]:
+    """The REST channel's bearer header (REST_CHANNEL_TOKEN), when one is configured."""
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def new_sender_id() -> str:
+    """A fresh conversation id: 128 random bits, so nobody can guess their way into a chat."""
+    return f"cli-{secrets.token_hex(16)}"
+
+
+async def send(
+    session: aiohttp.ClientSession, url: str, sender: str, message: str, *, token: str | None = None
+) -> list[dict[str, Any]]:
     """Send one user message to the REST channel and return the bot's replies."""
-    async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message}) as r:
+    body = {"sender": sender, "message": message}
+    async with session.post(f"{url}/webhooks/rest/webhook", json=body, headers=auth_headers(token)) as r:
         r.raise_for_status()
         return await r.json()
 
@@ -26,9 +39,9 @@ def render(reply: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-async def chat(url: str, sender: str | None = None) -> None:
+async def chat(url: str, sender: str | None = None, *, token: str | None = None) -> None:
     """Read lines from the terminal; a number picks a button of the last reply."""
-    sender = sender or f"cli-{uuid.uuid4().hex[:8]}"
+    sender = sender or new_sender_id()
     buttons: list[dict[str, Any]] = []
     print("输入消息与助手对话，输入数字选择按钮，Ctrl-D 退出。")
     async with aiohttp.ClientSession() as session:
@@ -40,7 +53,7 @@ async def chat(url: str, sender: str | None = None) -> None:
                 return
             if line.isdigit() and 1 <= int(line) <= len(buttons):
                 line = buttons[int(line) - 1]["payload"]
-            replies = await send(session, url, sender, line)
+            replies = await send(session, url, sender, line, token=token)
             buttons = []
             for reply in replies:
                 print(render(reply))

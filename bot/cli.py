@@ -22,7 +22,9 @@ from bot.clock import CHINA_TZ, Clock, clock_from_env
 from bot.db.migrate import current_revision, upgrade
 from bot.db.reset import delete_all_rows
 from bot.db.session import SessionFactory
+from bot.dev_secrets import refuse_development_secrets
 from bot.privacy import mask_phone, redact
+from bot.purge import configure_purge, purge_command
 from bot.seed import demo_data_present, seed_demo_data
 from bot.services.handoff import TranscriptLine, recent_handoffs
 from bot.services.sms import last_message
@@ -175,6 +177,7 @@ def _gateway(_args: argparse.Namespace, context: CliContext) -> int:
     """Blocks until Ctrl-C; ``make run`` starts it alongside the other servers."""
     from bot.payments.demo_gateway_server import serve  # aiohttp: only for this command
 
+    refuse_development_secrets(context.settings)
     serve(context.settings, context.clock)
     return 0
 
@@ -187,6 +190,8 @@ register(Command("handoffs", "list recent hand-offs to human agents (redacted)",
                  _configure_handoffs, _handoffs))
 register(Command("gateway", "serve the demo payment gateway on PAYMENT_GATEWAY_HOST/PORT (until Ctrl-C)",
                  no_arguments, _gateway))
+register(Command("purge", "delete conversations, uploads, hand-offs and SMS codes older than AGE, "
+                 "and expired published files", configure_purge, purge_command))
 
 
 # --- plumbing --------------------------------------------------------------------

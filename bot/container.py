@@ -11,6 +11,7 @@ from functools import lru_cache
 from bot.billing.tariff import TariffBook
 from bot.clock import Clock, clock_from_env
 from bot.db.session import SessionFactory
+from bot.dev_secrets import refuse_development_secrets
 from bot.payments.gateway import PaymentGateway
 from bot.payments.gateway import gateway_from_settings as payment_gateway_from_settings
 from bot.services.business_system import BusinessSystem, business_system_from_settings
@@ -32,6 +33,7 @@ class Services:
 @lru_cache(maxsize=1)
 def services() -> Services:
     settings = Settings.from_env()
+    refuse_development_secrets(settings)  # every server passes here (bot.dev_secrets)
     clock = clock_from_env()
     session_factory = SessionFactory.from_url(settings.database_url)
     return Services(
@@ -40,6 +42,6 @@ def services() -> Services:
         session_factory=session_factory,
         sms_gateway=gateway_from_settings(settings, session_factory, clock),
         tariffs=TariffBook.load(settings.tariff_dir),
-        payment_gateway=payment_gateway_from_settings(settings),
+        payment_gateway=payment_gateway_from_settings(settings, session_factory, clock),
         business_system=business_system_from_settings(settings, session_factory, clock),
     )

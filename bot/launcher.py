@@ -2,6 +2,10 @@
 
 ``make run`` ends up here. All servers bind to loopback by default; ports come from
 RASA_PORT / ACTION_PORT / PAYMENT_GATEWAY_PORT. Ctrl-C (SIGINT) or SIGTERM stops them all.
+
+Nothing is served open: Rasa's HTTP API requires RASA_API_TOKEN and the action server
+ACTION_SERVER_TOKEN (both generated into var/ when not configured, see
+:mod:`bot.secrets_files`); the REST channel requires REST_CHANNEL_TOKEN beyond loopback.
 """
 from __future__ import annotations
 
@@ -16,11 +20,17 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlencode
 
+from bot.auth_tokens import ExposedWithoutToken, rest_channel_token
+from bot.secrets_files import RASA_API_TOKEN_FILE, SECRETS_DIR, with_server_secrets
+from bot.services.attachments import MAX_UPLOAD_BYTES
 from bot.settings import PROJECT_ROOT, Settings
 
 READY_TIMEOUT_S = 240.0
 STOP_TIMEOUT_S = 20.0
+# Sanic refuses larger bodies with 413 before buffering them: the largest upload plus room for the form.
+REQUEST_MAX_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
 
 
 class LaunchError(RuntimeError):
@@ -30,7 +40,22 @@ class LaunchError(RuntimeError):
 def server_environment(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
     """The environment every server runs with: every setting made explicit, so all agree."""
     env = dict(os.environ if base is None else base)
+    secrets = {
+        "RASA_API_TOKEN": settings.rasa_api_token,
+        "ACTION_SERVER_TOKEN": settings.action_server_token,
+        "REST_CHANNEL_TOKEN": settings.rest_channel_token,
+    }
+    for name, value in secrets.items():
+        if value:
+            env[name] = value
+        else:
+            env.pop(name, None)
     env.update(
+        RASA_HOST=settings.rasa_host,
+        RASA_PORT=str(settings.rasa_port),
+        SANIC_REQUEST_MAX_SIZE=str(REQUEST_MAX_BYTES),
+        LOGIN_IDLE_MINUTES=str(settings.login_idle_minutes),
+        LOGIN_MAX_AGE_DAYS=str(settings.login_max_age_days),
         ACTION_ENDPOINT_URL=settings.action_endpoint_url,
         DATABASE_URL=settings.database_url,
         TRACKER_STORE_URL=settings.tracker_store_url,
@@ -50,12 +75,38 @@ def server_environment(settings: Settings, base: dict[str, str] | None = None) -
     return env
 
 
+def server_commands(settings: Settings, model: Path) -> dict[str, list[str]]:
+    """How each server is started. Tokens travel in the environment, never on a command line
+    (``ps`` shows command lines to every local user)."""
+    s = settings
+    return {
+        "payment gateway": [sys.executable, "-m", "bot", "gateway"],
+        "action server": [sys.executable, "-m", "bot", "actions", "--port", str(s.action_port)],
+        "rasa server": [
+            sys.executable, "-m", "bot.rasa_server", "--enable-api",
+            "--interface", s.rasa_host, "--port", str(s.rasa_port),
+            "--model", str(model), "--endpoints", "endpoints.yml",
+            "--credentials", "credentials.yml",
+        ],
+    }
+
+
+def launch_settings(settings: Settings, secrets_dir: Path = SECRETS_DIR) -> Settings:
+    """The settings the servers get: tokens resolved or generated; refuses an open REST channel."""
+    try:
+        rest_channel_token(settings.rest_channel_token, settings.rasa_host)
+    except ExposedWithoutToken as error:
+        raise LaunchError(str(error)) from error
+    return with_server_secrets(settings, secrets_dir)
+
+
 @dataclass
 class Servers:
     """The running server processes."""
 
     settings: Settings
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    secrets_dir: Path = SECRETS_DIR
 
     @property
     def rasa_url(self) -> str:
@@ -71,21 +122,9 @@ class Servers:
         return f"http://{self.settings.payment_gateway_host}:{self.settings.payment_gateway_port}"
 
     def start(self, model: Path, *, log_dir: Path | None = None) -> None:
+        self.settings = launch_settings(self.settings, self.secrets_dir)
         env = server_environment(self.settings)
-        s = self.settings
-        commands = {
-            "payment gateway": [sys.executable, "-m", "bot", "gateway"],
-            "action server": [
-                sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(s.action_port),
-            ],
-            "rasa server": [
-                sys.executable, "-m", "rasa", "run", "--enable-api",
-                "--interface", s.rasa_host, "--port", str(s.rasa_port),
-                "--model", str(model), "--endpoints", "endpoints.yml",
-                "--credentials", "credentials.yml",
-            ],
-        }
-        for name, command in commands.items():
+        for name, command in server_commands(self.settings, model).items():
             if log_dir is None:
                 self.processes[name] = _spawn(command, env)
                 continue
@@ -98,7 +137,7 @@ class Servers:
         checks = {
             "payment gateway": f"{self.gateway_url}/health",
             "action server": f"{self.action_url}/health",
-            "rasa server": f"{self.rasa_url}/status",
+            "rasa server": f"{self.rasa_url}/status?{urlencode({'token': self.settings.rasa_api_token or ''})}",
         }
         deadline = time.monotonic() + timeout_s
         pending = dict(checks)
@@ -169,8 +208,8 @@ def run_forever(settings: Settings, model: Path) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     print("正在启动演示支付网关、动作服务器和 Rasa 服务器（加载模型约需 20–60 秒）…", flush=True)
-    servers.start(model)
     try:
+        servers.start(model)
         servers.wait_until_ready()
         print(_how_to_talk(servers), flush=True)
         while not stopping:
@@ -190,11 +229,14 @@ def run_forever(settings: Settings, model: Path) -> int:
 
 
 def _how_to_talk(servers: Servers) -> str:
+    bearer = " -H \"Authorization: Bearer $REST_CHANNEL_TOKEN\"" if servers.settings.rest_channel_token else ""
+    api_token = "RASA_API_TOKEN" if os.environ.get("RASA_API_TOKEN") else servers.secrets_dir / RASA_API_TOKEN_FILE
     return (
         "\n助手已就绪。\n"
         f"  对话（另开一个终端）：make chat   或   .venv/bin/python -m bot chat --url {servers.rasa_url}\n"
-        f"  REST：curl -s {servers.rasa_url}/webhooks/rest/webhook "
+        f"  REST：curl -s {servers.rasa_url}/webhooks/rest/webhook{bearer} "
         "-H 'Content-Type: application/json' -d '{\"sender\":\"demo\",\"message\":\"你好\"}'\n"
+        f"  HTTP API 令牌（?token=）：{api_token}\n"
         "  演示登录验证码：.venv/bin/python -m bot sms 13800000001\n"
         f"  演示支付网关：{servers.gateway_url}（规则见 data/demo_gateway.yml）\n"
         "  按 Ctrl-C 停止。\n"

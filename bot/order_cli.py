@@ -12,6 +12,7 @@ import asyncio
 from bot.cli import CliContext, CliError, Command, no_arguments, positive_int, register
 from bot.db.enums import WorkOrderStatus
 from bot.privacy import redact
+from bot.secrets_files import rasa_api_token
 from bot.services.business_system import business_system_from_settings, forward_pending, pending_pre_applications
 from bot.services.order_push import push_order_update
 from bot.services.work_orders import (
@@ -64,7 +65,7 @@ def _advance(args: argparse.Namespace, context: CliContext) -> int:
     if args.note:
         context.print(redact(f"    note: {args.note}"))
     report = asyncio.run(push_order_update(context.session_factory(), context.settings.rasa_url,
-                                           order_no=result.order_no))
+                                           order_no=result.order_no, api_token=rasa_api_token(context.settings)))
     context.print(f"    pushed to {report.pushed} chat(s); other chats hear it with their next message")
     return 0
 

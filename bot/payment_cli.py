@@ -23,8 +23,9 @@ def _line(record: PaymentRecord) -> str:
 
 
 def _autopay_run(_args: argparse.Namespace, context: CliContext) -> int:
-    gateway = gateway_from_settings(context.settings)
-    result = asyncio.run(run_autopay(context.session_factory(), context.clock, gateway))
+    session_factory = context.session_factory()
+    gateway = gateway_from_settings(context.settings, session_factory, context.clock)
+    result = asyncio.run(run_autopay(session_factory, context.clock, gateway))
     for record in result.charged:
         context.print(_line(record))
     context.print(
@@ -34,8 +35,9 @@ def _autopay_run(_args: argparse.Namespace, context: CliContext) -> int:
 
 
 def _payments_resolve(_args: argparse.Namespace, context: CliContext) -> int:
-    gateway = gateway_from_settings(context.settings)
-    settled = asyncio.run(resolve_pending(context.session_factory(), context.clock, gateway))
+    session_factory = context.session_factory()
+    gateway = gateway_from_settings(context.settings, session_factory, context.clock)
+    settled = asyncio.run(resolve_pending(session_factory, context.clock, gateway))
     for record in settled:
         context.print(_line(record))
     context.print(f"resolved {len(settled)}")

@@ -1,13 +1,16 @@
 """Masking of personal data in replies, and its redaction from logs.
 
 Patterns use digit look-arounds rather than ``\\b``: Chinese characters are word
-characters to ``re``, so ``\\b`` never fires between "手机" and "138...".
+characters to ``re``, so ``\\b`` never fires between "手机" and "138...". Text is matched
+after folding full-width and other compatibility characters (NFKC, one character for one),
+so "１３８０００００００１" is found like "13800000001".
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -72,35 +75,114 @@ def mask_code(code: str = "") -> str:
     return "******"
 
 
-_ID_NUMBER = r"[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
-_BANK_CARD = r"\d{4}(?:[ -]?\d{4}){3}(?:[ -]?\d{1,3})?"
-_PHONE = r"(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}"
-_CODE = r"(?<!\d\.)\d{6}(?!\.\d)"
+_ID_NUMBER = re.compile(r"[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X]")
+_MOBILE = re.compile(r"(?:86)?1[3-9][0-9]{9}")
+ACCOUNT_DIGITS = range(8, 31)  # bank accounts: 8-30 digits (cards 16-19; enterprise accounts vary)
 
-# One alternation, most specific first, so an 18-digit ID is never taken for a card,
-# nor a card's first 11 digits for a phone. Every alternative starts and ends at a
-# digit-run boundary.
-_SENSITIVE = re.compile(
-    rf"(?<![\d+])(?:(?P<id>{_ID_NUMBER})|(?P<card>{_BANK_CARD})|(?P<phone>{_PHONE})"
-    rf"|(?P<code>{_CODE}))(?![\dXx])"
+# A number as people write it: 3 digits or more, optionally followed by groups of 3 or more
+# after a space or hyphen ("138 0000 0001", "330106 19900101 123X"), an optional "+" in front and an ID
+# number's final X. Never part of a longer number, a decimal ("128.58") or a masked value
+# ("138****0001", "尾号1234": redacting twice changes nothing). Dates keep their short
+# groups ("2026-11-23") and so are not one number.
+_NUMBER = (
+    r"(?<![0-9+*])(?<![0-9]\.)(?<!尾号)(?P<number>\+?(?:[0-9]{3,}|86)(?:[ \-][0-9]{3,})*(?:(?:[ \-][0-9]{1,3})?[Xx])?)"
+    r"(?![0-9*]|\.[0-9])"
 )
-_MASKERS = {
-    "id": mask_id_number,
-    "card": mask_bank_card,
-    "phone": mask_phone,
-    "code": mask_code,
-}
+# A 户号 named as one (“户号3301000001”, “户号：3301000001”) stays readable: see redact().
+_ACCOUNT_NO = r"(?P<account_no>户号(?:[:\s]|是|为){0,3}[0-9]{10}(?:[0-9]{3})?)(?![0-9])"
+_SENSITIVE = re.compile(rf"{_ACCOUNT_NO}|{_NUMBER}")
 
 
-def _mask_match(match: re.Match[str]) -> str:
-    kind = match.lastgroup
-    assert kind is not None
-    return _MASKERS[kind](match.group(kind))
+class _Normalised(dict[int, str]):
+    """``str.translate`` table, filled on demand: each character's NFKC form when that is one
+    character (full-width "１３８" -> "138", "Ｘ" -> "X", the ideographic space -> " "), and any
+    decimal digit as its ASCII digit. One character for one keeps match positions valid in
+    the original text, so only the masked parts change (full-width punctuation stays)."""
+
+    def __missing__(self, codepoint: int) -> str:
+        char = chr(codepoint)
+        digit = unicodedata.decimal(char, None)
+        if digit is not None:
+            normal = str(digit)
+        else:
+            folded = unicodedata.normalize("NFKC", char)
+            normal = folded if len(folded) == 1 else char
+        self[codepoint] = normal
+        return normal
+
+
+_NORMALISED = _Normalised()
+
+
+def normalise_for_matching(text: str) -> str:
+    """``text`` with full-width and other compatibility characters folded, same length."""
+    return text if text.isascii() else text.translate(_NORMALISED)
+
+
+def _mask_number(number: str, preceded_by_letter: bool) -> str | None:
+    """The masked form of one written number, or None when it is not personal data."""
+    compact = re.sub(r"[ \-+]", "", number).upper()
+    if _ID_NUMBER.fullmatch(compact):
+        return mask_id_number(compact)
+    if compact.endswith("X"):  # not an ID number: mask the digits before the letter, keep it
+        masked = _mask_number(number.rstrip("Xx").rstrip(" -"), preceded_by_letter)
+        return None if masked is None else masked + number[len(number.rstrip("Xx").rstrip(" -")):]
+    if _MOBILE.fullmatch(compact):
+        return mask_phone(compact)
+    if len(compact) == 6:
+        return mask_code(compact)
+    # Our own references (GD… work orders, PR… receipts) start with letters; a bank account does not.
+    if len(compact) in ACCOUNT_DIGITS and not preceded_by_letter:
+        return mask_bank_card(compact)
+    return None
+
+
+_GROUP_SEPARATOR = re.compile(r"([ \-])(?=[0-9])")
+
+
+def _mask_written(number: str, preceded_by_letter: bool) -> str | None:
+    """Mask a written number; several numbers separated by single spaces ("13800000001
+    33010619900101123X") are masked one by one when one of them is an ID number, a mobile
+    number or a card by itself, else as one number (a grouped card or account)."""
+    compact = re.sub(r"[ \-+]", "", number).upper()
+    parts = _GROUP_SEPARATOR.split(number)  # group, separator, group, ...
+    groups = parts[::2]
+    if len(groups) > 1 and not (_ID_NUMBER.fullmatch(compact) or _MOBILE.fullmatch(compact)) and any(
+        _ID_NUMBER.fullmatch(g.upper()) or _MOBILE.fullmatch(g.lstrip("+")) or 16 <= len(g) <= 19 for g in groups
+    ):
+        masked = [
+            part if i % 2 else (_mask_number(part, preceded_by_letter and i == 0) or part)
+            for i, part in enumerate(parts)
+        ]
+        return "".join(masked)
+    return _mask_number(number, preceded_by_letter)
 
 
 def redact(text: str) -> str:
-    """Mask mobile numbers, resident ID numbers, bank cards and 6-digit codes in ``text``."""
-    return _SENSITIVE.sub(_mask_match, text)
+    """Mask mobile numbers, resident ID numbers (also with spaces), bank cards and accounts
+    (8-30 digits), and 6-digit codes in ``text``, also when typed with full-width digits.
+
+    Left readable: amounts ("128.58"), dates ("2026年11月23日", "2026-11-23"), numbers of up to
+    7 digits other than codes, letter-prefixed references (GD…, PR…) and a 户号 named as one
+    ("户号3301000001"): it identifies an electricity account, not a person, and what it
+    leads to is only shown masked and only to users who bound it. A bare 8-30-digit number
+    could be a bank account and is masked even when it is a 户号 typed alone.
+    """
+    normal = normalise_for_matching(text)
+    pieces: list[str] = []
+    last = 0
+    for match in _SENSITIVE.finditer(normal):
+        number = match.group("number")
+        if number is None:
+            continue
+        start = match.start()
+        before = normal[start - 1] if start else ""
+        masked = _mask_written(number, before.isascii() and before.isalpha())
+        if masked is not None:
+            pieces += [text[last:start], masked]
+            last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 _FACTORY_MARK = "_bot_redacting_factory"

@@ -92,6 +92,8 @@ class DemoAccount:
     category: AccountCategory
     average_monthly_kwh: int
     opened_years_ago: int
+    # The holder's resident ID (None for enterprises): 户主 is decided by it, not the name.
+    holder_id_number: str | None = None
     owner_phone: str | None = None
     bound_phones: tuple[str, ...] = ()
     unpaid_latest_months: int = 0
@@ -102,6 +104,10 @@ class DemoAccount:
 ZHANG_WEI = DemoPerson("张伟", "33010619900101123X")
 LI_NA = DemoPerson("李娜", "330106198512152347")
 ZHAO_QIANG = DemoPerson("赵强", "330102197808083459")
+WANG_FANG = DemoPerson("王芳", "330102198806122340")
+LIU_YANG = DemoPerson("刘洋", "330106198403215310")
+CHEN_JING = DemoPerson("陈静", "330102198611056822")
+SUN_LEI = DemoPerson("孙磊", "110108198609304177")
 
 DEMO_USERS = (
     DemoUser("13800000001", ZHANG_WEI, registered_days_ago=420),
@@ -116,10 +122,10 @@ CITIZENS = (
     ZHANG_WEI,
     LI_NA,
     ZHAO_QIANG,
-    DemoPerson("王芳", "330102198806122340"),
-    DemoPerson("刘洋", "330106198403215310"),
-    DemoPerson("陈静", "330102198611056822"),
-    DemoPerson("孙磊", "110108198609304177"),
+    WANG_FANG,
+    LIU_YANG,
+    CHEN_JING,
+    SUN_LEI,
     DemoPerson("王小明", "110105199003078510"),
     DemoPerson("周敏", "330106198709094523"),
     DemoPerson("马丽", "650102199204041227"),
@@ -129,31 +135,33 @@ DEMO_ACCOUNTS = (
     DemoAccount(
         "3301000001", "张伟", HolderKind.INDIVIDUAL, "浙江省杭州市西湖区文三路100号3幢201室",
         "330106", AccountCategory.RESIDENTIAL, average_monthly_kwh=280, opened_years_ago=6,
-        owner_phone="13800000001", bound_phones=("13800000001",), unpaid_latest_months=1,
-        peak_valley=True,
+        holder_id_number=ZHANG_WEI.id_number, owner_phone="13800000001", bound_phones=("13800000001",),
+        unpaid_latest_months=1, peak_valley=True,
     ),
     DemoAccount(
         "3301000002", "王芳", HolderKind.INDIVIDUAL, "浙江省杭州市上城区解放路58号",
         "330102", AccountCategory.RESIDENTIAL, average_monthly_kwh=180, opened_years_ago=9,
-        prepaid_balance_fen=5600,
+        holder_id_number=WANG_FANG.id_number, prepaid_balance_fen=5600,
     ),
     DemoAccount(
         "3301000003", "赵强", HolderKind.INDIVIDUAL, "浙江省杭州市拱墅区湖墅南路8号",
         "330105", AccountCategory.RESIDENTIAL, average_monthly_kwh=230, opened_years_ago=12,
-        owner_phone="13800000004", bound_phones=("13800000004",),
+        holder_id_number=ZHAO_QIANG.id_number, owner_phone="13800000004", bound_phones=("13800000004",),
     ),
     DemoAccount(
         "3301000004", "刘洋", HolderKind.INDIVIDUAL, "浙江省杭州市西湖区天目山路21号",
         "330106", AccountCategory.RESIDENTIAL, average_monthly_kwh=200, opened_years_ago=4,
+        holder_id_number=LIU_YANG.id_number,
     ),
     DemoAccount(
         "3301000005", "陈静", HolderKind.INDIVIDUAL, "浙江省杭州市上城区河坊街66号",
         "330102", AccountCategory.NON_RESIDENTIAL, average_monthly_kwh=650,
-        opened_years_ago=3, unpaid_latest_months=4,
+        opened_years_ago=3, holder_id_number=CHEN_JING.id_number, unpaid_latest_months=4,
     ),
     DemoAccount(
         "1101000001", "孙磊", HolderKind.INDIVIDUAL, "北京市海淀区中关村大街27号",
         "110108", AccountCategory.RESIDENTIAL, average_monthly_kwh=260, opened_years_ago=8,
+        holder_id_number=SUN_LEI.id_number,
     ),
     DemoAccount(
         "1101000002", "北京星火科技有限公司", HolderKind.ENTERPRISE, "北京市朝阳区建国路88号",
@@ -401,6 +409,7 @@ def _seed_accounts(
             {"account_number": demo.number},
             holder_name=demo.holder,
             holder_kind=demo.kind,
+            holder_id_hash=hash_id_number(demo.holder_id_number) if demo.holder_id_number else None,
             address=demo.address,
             region_code=demo.region_code,
             category=demo.category,

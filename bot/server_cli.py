@@ -1,4 +1,4 @@
-"""CLI handlers that run the assistant: ``train``, ``run``, ``chat``, ``bench`` and ``route-rules``."""
+"""CLI handlers that run the assistant: ``train``, ``run``, ``actions``, ``chat``, ``bench`` and ``route-rules``."""
 from __future__ import annotations
 
 import argparse
@@ -20,9 +20,11 @@ def train(args: argparse.Namespace, _context: CliContext) -> int:
 
 def run(_args: argparse.Namespace, context: CliContext) -> int:
     """Seed the demo database if absent, train if stale, then serve until Ctrl-C."""
+    from bot.dev_secrets import refuse_development_secrets
     from bot.launcher import run_forever
     from bot.training import ensure_model
 
+    refuse_development_secrets(context.settings)  # before seeding or training: one line, exit 1
     seed_if_absent(context)
     return run_forever(context.settings, ensure_model())
 
@@ -36,13 +38,29 @@ def chat(args: argparse.Namespace, context: CliContext) -> int:
     from bot.chat_client import chat as chat_loop
 
     s = context.settings
-    asyncio.run(chat_loop(args.url or f"http://{s.rasa_host}:{s.rasa_port}", args.sender))
+    asyncio.run(chat_loop(args.url or f"http://{s.rasa_host}:{s.rasa_port}", args.sender, token=s.rest_channel_token))
+    return 0
+
+
+def configure_actions(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, help="port (default: ACTION_PORT); the host is ACTION_HOST")
+
+
+def actions(args: argparse.Namespace, context: CliContext) -> int:
+    """Serve the actions behind ACTION_SERVER_TOKEN (generated into var/ like ``run`` does when unset)."""
+    from bot.action_server import serve
+    from bot.secrets_files import action_server_token
+
+    s = context.settings
+    serve(action_server_token(s), s.action_host, args.port or s.action_port)
     return 0
 
 
 register(Command("train", "train the Rasa model if config, domain or data changed", configure_train, train))
 register(Command("run", "seed if needed, train if stale, start the action and Rasa servers", no_arguments, run))
 register(Command("chat", "talk to the running assistant in this terminal", configure_chat, chat))
+register(Command("actions", "serve the actions (the action server Rasa calls; token required)",
+                 configure_actions, actions))
 
 
 def configure_bench(parser: argparse.ArgumentParser) -> None:

@@ -23,14 +23,34 @@
 | BOT_FIXED_NOW | (unset: wall clock) | pins "now", e.g. 2026-11-23 |
 | CALLBACK_URL | http://127.0.0.1:5034/bot | where the callback channel posts replies (a client that takes pushes) |
 | BOT_CLOCK_FILE | (unset) | a file with an ISO datetime every process reads as "now" (end-to-end tests move it) |
+| PAYMENT_SMS_THRESHOLD_YUAN | 200 | a payment above this many yuan (200.00 itself not) needs an SMS code |
+| PAYMENT_SMS_LOGIN_AGE_MINUTES | 30 | a payment from a login older than this needs an SMS code, whatever the amount |
+| BINDING_LOOKUPS_PER_DAY | 10 | accounts (typed or photographed) and fuzzy searches a user may look up per day |
+| RASA_API_TOKEN | (unset: ``bot run`` writes var/rasa_api_token) | token Rasa's HTTP API requires (``?token=``) |
+| ACTION_SERVER_TOKEN | (unset: ``bot run`` writes var/action_server_token) | secret Rasa sends the action server |
+| REST_CHANNEL_TOKEN | (unset) | bearer token the REST channel requires; mandatory when RASA_HOST is not loopback |
+| LOGIN_IDLE_MINUTES / LOGIN_MAX_AGE_DAYS | 30 / 7 | a login ends after this long unused / this long in all |
+| MAX_MESSAGE_CHARS | 500 | longer messages are refused at the channel, before NLU |
+| MESSAGES_PER_MINUTE / CHANNEL_MESSAGES_PER_MINUTE | 20 / 600 | messages one chat / one channel may send per minute |
+| UPLOADS_PER_DAY | 30 | files one logged-in user may upload per China calendar day |
+| BOT_ENV | (unset) | ``demo`` (``make run``, the tests) allows the development secrets below; else refused |
+| ID_HASH_SECRET | a development value | HMAC key for stored ID numbers and SMS codes (bot/db/id_hash.py) |
+| FILE_URL_SECRET | a development value | HMAC key signing the links to published charts, invoices and receipts |
+| PUBLISHED_FILE_TTL_HOURS | 24 | how long a link to a chart, invoice or receipt works |
+| SLOT_VAULT_MINUTES | 60 | how long raw personal data in slots (login phone, ID number) is kept, outside the tracker |
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
+from bot.db.id_hash import DEV_ID_HASH_SECRET
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_PAYMENT_GATEWAY_SECRET = "demo-gateway-secret"
+DEV_FILE_URL_SECRET = "dev-only-file-url-secret-change-me"
 
 
 def _sqlite_url(name: str) -> str:
@@ -59,11 +79,29 @@ class Settings:
     payment_gateway_host: str = "127.0.0.1"
     payment_gateway_port: int = 5077
     payment_gateway: str | None = None  # PAYMENT_GATEWAY_URL; None derives it from host and port
-    payment_gateway_secret: str = "demo-gateway-secret"
+    payment_gateway_secret: str = field(default=DEV_PAYMENT_GATEWAY_SECRET, repr=False)
     payment_gateway_timeout_s: float = 3.0
     demo_gateway_db: Path = PROJECT_ROOT / "var" / "gateway.db"
     demo_gateway_slow_s: float = 5.0
     callback_url: str = "http://127.0.0.1:5034/bot"
+    payment_sms_threshold_yuan: Decimal = Decimal("200")  # above it, a payment needs an SMS code
+    payment_sms_login_age_minutes: int = 30  # a login older than this needs an SMS code to pay
+    binding_lookups_per_day: int = 10  # BINDING_LOOKUPS_PER_DAY: no enumerating account numbers
+    # Secrets stay out of repr(): settings objects end up in logs and tracebacks.
+    rasa_api_token: str | None = field(default=None, repr=False)  # RASA_API_TOKEN (bot/secrets_files.py)
+    action_server_token: str | None = field(default=None, repr=False)  # ACTION_SERVER_TOKEN
+    rest_channel_token: str | None = field(default=None, repr=False)  # REST_CHANNEL_TOKEN
+    login_idle_minutes: int = 30
+    login_max_age_days: int = 7
+    max_message_chars: int = 500
+    messages_per_minute: int = 20  # per chat (channel + sender)
+    channel_messages_per_minute: int = 600
+    uploads_per_day: int = 30
+    bot_env: str = ""  # BOT_ENV: "demo" allows the development secrets (bot/dev_secrets.py)
+    id_hash_secret: str = field(default=DEV_ID_HASH_SECRET, repr=False)
+    file_url_secret: str = field(default=DEV_FILE_URL_SECRET, repr=False)
+    published_file_ttl_hours: int = 24
+    slot_vault_minutes: int = 60  # SLOT_VAULT_MINUTES: how long raw personal data in slots is kept
 
     @property
     def action_endpoint_url(self) -> str:
@@ -112,4 +150,27 @@ class Settings:
             demo_gateway_db=Path(env.get("DEMO_GATEWAY_DB") or defaults.demo_gateway_db),
             demo_gateway_slow_s=float(env.get("DEMO_GATEWAY_SLOW_S") or defaults.demo_gateway_slow_s),
             callback_url=env.get("CALLBACK_URL") or defaults.callback_url,
+            payment_sms_threshold_yuan=Decimal(
+                env.get("PAYMENT_SMS_THRESHOLD_YUAN") or defaults.payment_sms_threshold_yuan
+            ),
+            payment_sms_login_age_minutes=int(
+                env.get("PAYMENT_SMS_LOGIN_AGE_MINUTES") or defaults.payment_sms_login_age_minutes
+            ),
+            binding_lookups_per_day=int(env.get("BINDING_LOOKUPS_PER_DAY") or defaults.binding_lookups_per_day),
+            rasa_api_token=env.get("RASA_API_TOKEN") or None,
+            action_server_token=env.get("ACTION_SERVER_TOKEN") or None,
+            rest_channel_token=env.get("REST_CHANNEL_TOKEN") or None,
+            login_idle_minutes=int(env.get("LOGIN_IDLE_MINUTES") or defaults.login_idle_minutes),
+            login_max_age_days=int(env.get("LOGIN_MAX_AGE_DAYS") or defaults.login_max_age_days),
+            max_message_chars=int(env.get("MAX_MESSAGE_CHARS") or defaults.max_message_chars),
+            messages_per_minute=int(env.get("MESSAGES_PER_MINUTE") or defaults.messages_per_minute),
+            channel_messages_per_minute=int(
+                env.get("CHANNEL_MESSAGES_PER_MINUTE") or defaults.channel_messages_per_minute
+            ),
+            uploads_per_day=int(env.get("UPLOADS_PER_DAY") or defaults.uploads_per_day),
+            bot_env=(env.get("BOT_ENV") or "").strip().lower(),
+            id_hash_secret=env.get("ID_HASH_SECRET") or defaults.id_hash_secret,
+            file_url_secret=env.get("FILE_URL_SECRET") or defaults.file_url_secret,
+            published_file_ttl_hours=int(env.get("PUBLISHED_FILE_TTL_HOURS") or defaults.published_file_ttl_hours),
+            slot_vault_minutes=int(env.get("SLOT_VAULT_MINUTES") or defaults.slot_vault_minutes),
         )

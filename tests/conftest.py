@@ -9,6 +9,7 @@ it only in the root conftest.
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,6 +22,9 @@ from bot.settings import PROJECT_ROOT
 pytest_plugins = ["tests.unit.gateway_fixtures"]  # demo_gateway: the demo payment gateway on loopback
 
 FIXED_NOW = "2026-11-23T10:00:00"
+# The suite and the servers it starts run as the demo: the development secrets are allowed,
+# with a warning (bot.dev_secrets). Tests of the refusal build their own settings or environment.
+os.environ["BOT_ENV"] = "demo"
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +44,9 @@ def run_module(*args: str, env: dict[str, str] | None = None, timeout: float = 9
 
 @pytest.fixture(scope="session")
 def rasa_env() -> Iterator[dict[str, str]]:
-    """Environment for Rasa CLI subprocesses (endpoints.yml needs ACTION_ENDPOINT_URL set)."""
+    """Environment for Rasa CLI subprocesses (endpoints.yml needs ACTION_ENDPOINT_URL and
+    ACTION_SERVER_TOKEN set; no action server runs for these, so any token will do)."""
     env = dict(os.environ)
     env.setdefault("ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
+    env.setdefault("ACTION_SERVER_TOKEN", secrets.token_urlsafe(32))
     yield env

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import BinaryIO
 
 from bot.container import Services
 from bot.services.attachments import StoredUpload, UploadProblem, store_upload
@@ -24,11 +25,14 @@ def file_message(outcome: StoredUpload | UploadProblem) -> str:
 
 
 async def receive_file(
-    deps: Services, *, channel: str, sender_id: str, filename: str | None, data: bytes
+    deps: Services, *, channel: str, sender_id: str, filename: str | None, data: bytes | BinaryIO
 ) -> str:
-    """Store a file a chat sent; the text to pass on to Rasa as that chat's message."""
+    """Store a file a chat sent (bytes, or a stream read at most 10 MB + 1 byte far); the
+    text to pass on to Rasa as that chat's message. A file from a chat that is not logged
+    in is not stored: the dialogue hears ``upload_problem`` ``login_required``."""
     outcome = await asyncio.to_thread(
         store_upload, deps.session_factory, deps.clock, deps.settings.files_dir,
         channel=channel, sender_id=sender_id, filename=filename, data=data,
+        uploads_per_day=deps.settings.uploads_per_day,
     )
     return file_message(outcome)

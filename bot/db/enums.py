@@ -94,3 +94,13 @@ class HandoffStatus(StrEnum):
 class InvoiceKind(StrEnum):
     VAT = "vat"  # 电子发票（增值税普通发票）
     RECEIPT = "receipt"  # 电费缴费凭证
+
+
+class AutopayEventKind(StrEnum):
+    """Something that happened to an account's 智能交费 mandate (bot.services.autopay_events)."""
+
+    SIGNED_UP = "signed_up"
+    CARD_CHANGED = "card_changed"
+    CANCELLED = "cancelled"
+    REPLACED = "replaced"  # the signer no longer had the account bound; another user signed up
+    REFUSED_OTHER_USER = "refused_other_user"  # another binder tried to see, change or cancel it

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Mapped, relationship
 from bot.db.base import Base
 from bot.db.enums import (
     AccountCategory,
+    AutopayEventKind,
     BillStatus,
     ConsentStatus,
     HalfDay,
@@ -47,6 +48,7 @@ from bot.db.types import UtcDateTime, str_enum
 PHONE_LENGTH = 11
 ACCOUNT_NUMBER_LENGTH = 10
 SHA256_HEX_LENGTH = 64
+CHAT_KEY_LENGTH = 161  # channel (32) + ':' + sender id (128)
 
 
 def _user_fk(*, nullable: bool, ondelete: str = "SET NULL") -> Column:
@@ -175,6 +177,9 @@ class ElectricityAccount(Base):
         str_enum(AccountCategory, "category"), nullable=False
     )
     owner_user_id: Mapped[int | None] = _user_fk(nullable=True)
+    # Keyed hash (bot.db.id_hash) of the holder's ID number: who is 户主 is decided by the
+    # ID, never by the name. Null for holders without a resident ID (enterprises).
+    holder_id_hash: Mapped[str | None] = Column(String(SHA256_HEX_LENGTH), nullable=True)
     prepaid_balance_fen: Mapped[int] = Column(
         BigInteger, nullable=False, default=0, server_default=text("0")
     )
@@ -237,6 +242,24 @@ class PendingBinding(Base):
     added_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
 
     account: Mapped[ElectricityAccount] = relationship("ElectricityAccount")
+
+
+class BindingLookup(Base):
+    """One account (or fuzzy search) a user looked up for binding on one China day: the
+    rows count against the daily limit, so account numbers cannot be enumerated."""
+
+    __tablename__ = "binding_lookups"
+    __table_args__ = (UniqueConstraint("user_id", "looked_up_on", "subject"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    # Indexed by the (user_id, looked_up_on, subject) unique constraint.
+    user_id: Mapped[int] = Column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    looked_up_on: Mapped[date] = Column(Date, nullable=False)
+    # "account:<户号>" or "search:<hash of the query>" (never the query itself).
+    subject: Mapped[str] = Column(String(80), nullable=False)
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
 
 
 class BindingConsentRequest(Base):
@@ -366,6 +389,43 @@ class PaymentInstrument(Base):
     created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
 
 
+class FrozenQuote(Base):
+    """What a payment summary showed, frozen: confirming it pays exactly this, whatever the
+    slots say by then. ``token`` (random) is the chat's ``payment_key``; it counts only for the
+    chat and user it was shown to, until ``expires_at``, and pays at most once (a payment
+    names it, uniquely). ``needs_code``: an SMS code sent for this quote must be entered
+    first (``code_verified_at``). ``voided_at``: replaced by a newer summary, changed, or
+    its code was mistyped too often."""
+
+    __tablename__ = "payment_quotes"
+    __table_args__ = (
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+        Index(None, "channel", "sender_id"),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    token: Mapped[str] = Column(String(SHA256_HEX_LENGTH), nullable=False, unique=True)
+    user_id: Mapped[int] = Column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    channel: Mapped[str] = Column(String(32), nullable=False)
+    sender_id: Mapped[str] = Column(String(128), nullable=False)
+    account_id: Mapped[int] = _account_fk(nullable=False, ondelete="CASCADE")
+    instrument_id: Mapped[int] = Column(
+        Integer, ForeignKey("payment_instruments.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    amount_fen: Mapped[int] = Column(BigInteger, nullable=False)
+    needs_code: Mapped[bool] = Column(
+        Boolean, nullable=False, default=False, server_default=text("false")
+    )
+    code_verified_at: Mapped[datetime | None] = Column(UtcDateTime, nullable=True)
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    expires_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    voided_at: Mapped[datetime | None] = Column(UtcDateTime, nullable=True)
+
+    account: Mapped[ElectricityAccount] = relationship("ElectricityAccount")
+
+
 class Payment(Base):
     """A payment attempt. ``idempotency_key`` makes a retried request a no-op; ``order_id``
     is what the gateway knows it by (the gateway is idempotent on it too).
@@ -403,6 +463,10 @@ class Payment(Base):
     allocation: Mapped[list[dict[str, Any]] | None] = Column(JSON, nullable=True)
     created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
     updated_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    # The confirmed summary this payment paid (null: auto-debit, seeded history).
+    quote_id: Mapped[int | None] = Column(
+        Integer, ForeignKey("payment_quotes.id", ondelete="SET NULL"), nullable=True, unique=True
+    )
 
     account: Mapped[ElectricityAccount] = relationship("ElectricityAccount")
     instrument: Mapped[PaymentInstrument | None] = relationship("PaymentInstrument")
@@ -439,6 +503,49 @@ class AutopayMandate(Base):
 
     account: Mapped[ElectricityAccount] = relationship("ElectricityAccount")
     instrument: Mapped[PaymentInstrument] = relationship("PaymentInstrument")
+
+
+class AutopayEvent(Base):
+    """One thing that happened to an account's auto-debit, kept for the record and told to the
+    mandate's signer (``notify_user_id``) the next time they chat (``delivered_at`` null until then).
+
+    A sign-up or card change names the SMS code that authorised it: unique, so one code
+    authorises one change.
+    """
+
+    __tablename__ = "autopay_events"
+    __table_args__ = (Index(None, "notify_user_id", "delivered_at"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    account_id: Mapped[int] = _account_fk(nullable=False, ondelete="CASCADE")
+    actor_user_id: Mapped[int | None] = _user_fk(nullable=True)
+    notify_user_id: Mapped[int] = Column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    kind: Mapped[AutopayEventKind] = Column(
+        str_enum(AutopayEventKind, "autopay_event_kind"), nullable=False
+    )
+    instrument_id: Mapped[int | None] = Column(
+        Integer, ForeignKey("payment_instruments.id", ondelete="SET NULL"), nullable=True
+    )
+    verification_code_id: Mapped[int | None] = Column(
+        Integer, ForeignKey("verification_codes.id", ondelete="SET NULL"), nullable=True, unique=True
+    )
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    delivered_at: Mapped[datetime | None] = Column(UtcDateTime, nullable=True)
+
+    account: Mapped[ElectricityAccount] = relationship("ElectricityAccount")
+    instrument: Mapped[PaymentInstrument | None] = relationship("PaymentInstrument")
+
+
+class GatewayNonce(Base):
+    """A nonce of a payment-gateway answer already taken, so a replayed answer is refused
+    (bot.payments.response_auth); rows older than the replay window are deleted."""
+
+    __tablename__ = "gateway_nonces"
+
+    nonce: Mapped[str] = Column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, index=True)
 
 
 class WorkOrder(Base):
@@ -534,7 +641,7 @@ class Attachment(Base):
         Integer, ForeignKey("work_orders.id", ondelete="SET NULL"), nullable=True, index=True
     )
     user_id: Mapped[int | None] = _user_fk(nullable=True)
-    # The chat that uploaded it: only that chat may use it (a chat can upload before logging in).
+    # The chat that uploaded it: only that chat may use it (chats upload only once logged in).
     channel: Mapped[str | None] = Column(String(32), nullable=True)
     sender_id: Mapped[str | None] = Column(String(128), nullable=True)
     kind: Mapped[str] = Column(String(32), nullable=False)
@@ -567,6 +674,7 @@ class VerificationCode(Base):
     __tablename__ = "verification_codes"
     __table_args__ = (
         Index(None, "phone", "purpose", "created_at"),
+        Index(None, "requested_by", "created_at"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
     )
 
@@ -581,6 +689,38 @@ class VerificationCode(Base):
         Boolean, nullable=False, default=False, server_default=text("false")
     )
     created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    # The chat (channel:sender) that asked for it: codes per chat and day are limited.
+    requested_by: Mapped[str | None] = Column(String(CHAT_KEY_LENGTH), nullable=True)
+
+
+class LimitCounter(Base):
+    """A daily abuse-limit counter (bot.limits.db_counters); the key names its window."""
+
+    __tablename__ = "limit_counters"
+    __table_args__ = (CheckConstraint("used >= 0", name="used_not_negative"),)
+
+    key: Mapped[str] = Column(String(255), primary_key=True)
+    used: Mapped[int] = Column(Integer, nullable=False)
+    expires_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, index=True)
+
+
+class FormSummary(Base):
+    """What an application form's summary showed, frozen until it is submitted: one row per
+    chat and form. Only keyed digests are kept (the application holds ID numbers and phones):
+    of the application as shown, and of the phone whose SMS code this chat entered in the form."""
+
+    __tablename__ = "form_summaries"
+    __table_args__ = (UniqueConstraint("channel", "sender_id", "form"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    channel: Mapped[str] = Column(String(32), nullable=False)
+    sender_id: Mapped[str] = Column(String(128), nullable=False)
+    form: Mapped[str] = Column(String(64), nullable=False)
+    # Set when the summary is shown; null while only the code has been entered.
+    digest: Mapped[str | None] = Column(String(SHA256_HEX_LENGTH), nullable=True)
+    frozen_at: Mapped[datetime | None] = Column(UtcDateTime, nullable=True)
+    code_phone_digest: Mapped[str | None] = Column(String(SHA256_HEX_LENGTH), nullable=True)
+    code_verified_at: Mapped[datetime | None] = Column(UtcDateTime, nullable=True)
 
 
 class AppointmentSlot(Base):
@@ -660,3 +800,44 @@ class PreApplicationRecord(Base):
     attachment_ids: Mapped[list[int]] = Column(JSON, nullable=False, default=list)
     submitted_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
     received_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+
+class SlotVaultEntry(Base):
+    """The raw value of a slot holding personal data, kept here for a short while instead of
+    in the tracker store: the stored conversation has the masked value and ``ref`` (a random
+    token), and the tracker store wrapper puts the raw value back on load until it expires
+    (see bot.rasa_ext.redaction)."""
+
+    __tablename__ = "slot_vault"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    ref: Mapped[str] = Column(String(32), nullable=False, unique=True)
+    sender_id: Mapped[str] = Column(String(255), nullable=False, index=True)
+    slot: Mapped[str] = Column(String(64), nullable=False)
+    value: Mapped[Any] = Column(JSON, nullable=False)
+    expires_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, index=True)
+
+
+class TrackerErasure(Base):
+    """A conversation (Rasa sender id) whose stored tracker must be deleted: written by the
+    erasure service, carried out by the tracker store wrapper (bot.rasa_ext.stores)."""
+
+    __tablename__ = "tracker_erasures"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    sender_id: Mapped[str] = Column(String(255), nullable=False, index=True)
+    requested_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+
+class ErasureRequest(Base):
+    """注销/删除个人信息 asked in a chat and waiting for the user's confirmation (one per user)."""
+
+    __tablename__ = "erasure_requests"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    user_id: Mapped[int] = Column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    channel: Mapped[str] = Column(String(32), nullable=False)
+    sender_id: Mapped[str] = Column(String(128), nullable=False)
+    asked_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)

@@ -2,7 +2,8 @@
 
 ``python -m bot gateway`` serves it on PAYMENT_GATEWAY_HOST:PAYMENT_GATEWAY_PORT; ``make run``
 starts it with the other servers. Requests are signed (see :mod:`bot.payments.gateway`);
-``/health`` is not. The slow and lost cards misbehave here, where the network would.
+``/health`` is not. Every answer, errors included, is signed with a timestamp and a nonce
+(:mod:`bot.payments.response_auth`). The slow and lost cards misbehave here, where the network would.
 """
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.clock import Clock, clock_from_env
+from bot.clock import Clock, SystemClock, clock_from_env
 from bot.payments.demo_bank import DemoBank, OrderConflict, Rule
 from bot.payments.gateway import ORDER_ID_PATTERN, SIGNATURE_HEADER, ChargeResult, sign
+from bot.payments.response_auth import signed_headers
 from bot.privacy import install_log_redaction
 from bot.settings import Settings
 
@@ -32,8 +34,24 @@ class BadRequest(ValueError):
     """A malformed request body (HTTP 400)."""
 
 
-def make_app(bank: DemoBank, *, secret: str, slow_seconds: float) -> web.Application:
-    """The gateway's routes over ``bank``; ``slow_seconds`` is how late slow and lost cards answer."""
+def make_app(bank: DemoBank, *, secret: str, slow_seconds: float, clock: Clock | None = None) -> web.Application:
+    """The gateway's routes over ``bank``; ``slow_seconds`` is how late slow and lost cards answer;
+    ``clock`` stamps the answers (the clients' clocks must agree within 300 s)."""
+    stamp = clock or SystemClock()
+
+    @web.middleware
+    async def sign_response(request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            response = await handler(request)
+        except web.HTTPException as error:  # e.g. no such route
+            response = _error(error.status, error.reason)
+        if isinstance(response, web.Response):
+            body = response.body if isinstance(response.body, bytes) else b""
+            response.headers.update(signed_headers(
+                secret, stamp, status=response.status, method=request.method,
+                path=request.raw_path.split("?", 1)[0], body=body,
+            ))
+        return response
 
     @web.middleware
     async def verify_signature(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -92,7 +110,7 @@ def make_app(bank: DemoBank, *, secret: str, slow_seconds: float) -> web.Applica
             return _error(404, "unknown instrument")
         return web.json_response({"token": token, "balance_fen": balance_fen})
 
-    app = web.Application(middlewares=[verify_signature])
+    app = web.Application(middlewares=[sign_response, verify_signature])
     app[BANK_KEY] = bank
     app.router.add_get("/health", health)
     app.router.add_post("/v1/charges", charge)
@@ -138,8 +156,10 @@ def serve(settings: Settings, clock: Clock | None = None) -> None:
     """Serve the demo gateway until SIGINT/SIGTERM (an entry point: it sets up logging)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     install_log_redaction()
-    bank = DemoBank.open(settings.demo_gateway_db, clock=clock or clock_from_env())
-    app = make_app(bank, secret=settings.payment_gateway_secret, slow_seconds=settings.demo_gateway_slow_s)
+    clock = clock or clock_from_env()
+    bank = DemoBank.open(settings.demo_gateway_db, clock=clock)
+    app = make_app(bank, secret=settings.payment_gateway_secret, slow_seconds=settings.demo_gateway_slow_s,
+                   clock=clock)
     host, port = settings.payment_gateway_host, settings.payment_gateway_port
     web.run_app(
         app, host=host, port=port, access_log=None, shutdown_timeout=settings.demo_gateway_slow_s + 1,

@@ -7,7 +7,11 @@ is refused. Amounts are integer fen. Instruments are opaque tokens, never card n
 Order ids are 1-64 ASCII letters, digits and ``_-.:`` (:data:`ORDER_ID_PATTERN`).
 
 Wire format: JSON bodies (UTF-8, ``ensure_ascii=False``), each request signed with
-``X-Signature: hex(hmac_sha256(secret, METHOD + "\\n" + path + "\\n" + body))``.
+``X-Signature: hex(hmac_sha256(secret, METHOD + "\\n" + path + "\\n" + body))``, and each
+answer signed by the gateway (:mod:`bot.payments.response_auth`). An answer that is unsigned,
+badly signed, stale or replayed is never believed: the outcome is unknown
+(:class:`GatewayOutcomeUnknown`), so a payment stays pending until a genuine answer to a
+query by order id settles it.
 """
 from __future__ import annotations
 
@@ -25,7 +29,10 @@ from urllib.parse import quote
 import aiohttp
 from yarl import URL
 
+from bot.clock import Clock, SystemClock
 from bot.db.enums import StrEnum
+from bot.db.session import SessionFactory
+from bot.payments.response_auth import MemoryNonceStore, NonceStore, check_response, nonce_store_from_settings
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -118,10 +125,17 @@ class HttpPaymentGateway:
     event loop, so one instance serves tests, ``asyncio.run`` in the CLI and the action server.
     """
 
-    def __init__(self, base_url: str, secret: str, timeout_s: float) -> None:
+    def __init__(
+        self, base_url: str, secret: str, timeout_s: float, *, clock: Clock | None = None,
+        nonces: NonceStore | None = None,
+    ) -> None:
+        """``nonces`` remembers the answers taken; replicas must share one (see
+        :func:`gateway_from_settings`): the in-process default suits one-off clients only."""
         self._base_url = base_url.rstrip("/")
         self._secret = secret
         self._timeout_s = timeout_s
+        self._clock = clock or SystemClock()
+        self._nonces = nonces or MemoryNonceStore()
 
     @property
     def base_url(self) -> str:
@@ -173,15 +187,22 @@ class HttpPaymentGateway:
             async with aiohttp.ClientSession(timeout=timeout) as session, session.request(
                 method, url, data=body or None, headers=headers
             ) as response:
-                status, text = response.status, await response.text(encoding="utf-8")
+                status, raw, answer_headers = response.status, await response.read(), dict(response.headers)
         except (asyncio.TimeoutError, aiohttp.ClientError) as error:
             log.warning("payment gateway: %s %s got no answer (%s)", method, path, type(error).__name__)
             raise GatewayOutcomeUnknown(f"{method} {path}: {type(error).__name__}") from error
         if status >= 500:
             log.warning("payment gateway: %s %s answered HTTP %d", method, path, status)
             raise GatewayOutcomeUnknown(f"{method} {path}: HTTP {status}")
+        rejection = await asyncio.to_thread(
+            check_response, self._secret, answer_headers, status=status, method=method, path=url.raw_path,
+            body=raw, now=self._clock.now(), nonces=self._nonces,
+        )
+        if rejection is not None:
+            log.warning("payment gateway: %s %s answer not taken (%s)", method, path, rejection.value)
+            raise GatewayOutcomeUnknown(f"{method} {path}: answer not authentic ({rejection.value})")
         try:
-            return status, json.loads(text) if text else None
+            return status, json.loads(raw.decode("utf-8")) if raw else None
         except ValueError:
             return status, None
 
@@ -212,8 +233,10 @@ def _error_of(body: Any) -> str:
     return str(body.get("error", "")) if isinstance(body, dict) else ""
 
 
-def gateway_from_settings(settings: Settings) -> PaymentGateway:
-    """The gateway at PAYMENT_GATEWAY_URL (the demo one by default)."""
+def gateway_from_settings(settings: Settings, session_factory: SessionFactory, clock: Clock) -> PaymentGateway:
+    """The gateway at PAYMENT_GATEWAY_URL (the demo one by default); the answers' nonces are
+    remembered in Redis (REDIS_URL) or the business database, so every replica refuses a replay."""
     return HttpPaymentGateway(
-        settings.payment_gateway_url, settings.payment_gateway_secret, settings.payment_gateway_timeout_s
+        settings.payment_gateway_url, settings.payment_gateway_secret, settings.payment_gateway_timeout_s,
+        clock=clock, nonces=nonce_store_from_settings(settings, session_factory),
     )

@@ -34,6 +34,7 @@ from bot.services.accounts import (
     find_account,
     lock_user,
 )
+from bot.services.binding_lookups import LookupLimitReached, charge_lookup, lock_user_first, search_subject
 from bot.text.similarity import Folded, fold, partial_similarity, similarity
 
 SEARCH_LIMIT = 5
@@ -70,6 +71,20 @@ def search_accounts(
         )
         best = heapq.nsmallest(limit, scored, key=lambda pair: (-pair[0], pair[1].account_number))
         return [Candidate(**vars(preview_of(account)), score=round(score, 3)) for score, account in best]
+
+
+def search_for_binding(
+    session_factory: SessionFactory, clock: Clock, *, user_id: int, holder_name: str, address: str, daily_limit: int
+) -> list[Candidate] | LookupLimitReached:
+    """:func:`search_accounts` for a user binding an account: each distinct search counts
+    once a day against their binding look-ups (the same search again is free)."""
+    with session_factory.session_scope() as session:
+        lock_user_first(session, user_id)
+        if not charge_lookup(
+            session, clock, user_id=user_id, subject=search_subject(holder_name, address), daily_limit=daily_limit
+        ):
+            return LookupLimitReached(daily_limit)
+    return search_accounts(session_factory, holder_name=holder_name, address=address)
 
 
 def _score(name_query: Folded, address_query: Folded, account: ElectricityAccount) -> float | None:

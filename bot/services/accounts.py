@@ -6,7 +6,8 @@ nothing. Binding an account another user is certified owner (户主) of creates 
 consent request instead (see :mod:`bot.services.consent`). A user's first binding
 becomes the default; the database allows at most one default per user.
 
-Fuzzy search and the pending-bind list are in :mod:`bot.services.account_search`.
+Previews (with the daily look-up limit) are in :mod:`bot.services.account_lookup`, fuzzy
+search and the pending-bind list in :mod:`bot.services.account_search`.
 """
 from __future__ import annotations
 
@@ -28,11 +29,11 @@ from bot.db.models import (
     BindingConsentRequest,
     ElectricityAccount,
     PendingBinding,
-    Region,
     User,
 )
 from bot.db.session import SessionFactory
 from bot.services.account_preview import AccountPreview, preview_of
+from bot.services.binding_lookups import LookupLimitReached, admit_lookup, lock_user_first
 
 log = logging.getLogger(__name__)
 
@@ -67,43 +68,6 @@ def parse_account_number(text: str) -> str | AccountNumberRejected:
     if len(value) != ACCOUNT_NUMBER_LENGTH:
         return AccountNumberRejected(AccountNumberRejection.WRONG_LENGTH)
     return value
-
-
-@dataclass(frozen=True)
-class CityRegion:
-    """The city an account number was issued in (its first 4 digits)."""
-
-    province: str
-    city: str
-    account_prefix: str
-    district_codes: tuple[str, ...]
-
-
-def infer_region(session_factory: SessionFactory, account_number: str) -> CityRegion | None:
-    """The city whose supply company issues numbers starting like ``account_number``."""
-    prefix = account_number[:4]
-    with session_factory.session_scope() as session:
-        regions = session.scalars(
-            select(Region).where(Region.account_prefix == prefix).order_by(Region.code)
-        ).all()
-    if not regions:
-        return None
-    first = regions[0]
-    return CityRegion(first.province, first.city, prefix, tuple(r.code for r in regions))
-
-
-def region_matches(account_region: str, selected: str) -> bool:
-    """Whether an account in district ``account_region`` lies in the user's ``selected``
-    division: the district itself, its city (``xxxx00``) or province (``xx0000``)."""
-    if selected == account_region:
-        return True
-    if len(selected) != len(account_region) or not selected.isdigit():
-        return False
-    if selected.endswith("0000"):
-        return selected[:2] == account_region[:2]
-    if selected.endswith("00"):
-        return selected[:4] == account_region[:4]
-    return False
 
 
 # --- shared building blocks ------------------------------------------------------
@@ -170,32 +134,30 @@ BindResult = Bound | ConsentRequired | BindRefused
 _NOT_BINDABLE = BindRefused(BindRefusal.NOT_FOUND_OR_NOT_BINDABLE)
 
 
-def lookup_for_binding(
+def bind(
     session_factory: SessionFactory,
+    clock: Clock,
     *,
     user_id: int,
     account_number: str,
-    region_code: str | None = None,
-) -> AccountPreview | BindRefused:
-    """A preview of the account to confirm before binding. ``region_code`` is the
-    division the user picked (district, city or province code); an account outside it
-    is refused exactly like one that does not exist."""
-    with session_factory.session_scope() as session:
-        account = find_account(session, account_number)
-        if account is None or (region_code and not region_matches(account.region_code, region_code)):
-            return _NOT_BINDABLE
-        if binding_of(session, user_id, account.id) is not None:
-            return BindRefused(BindRefusal.ALREADY_BOUND)
-        return preview_of(account, viewer_user_id=user_id)
+    daily_limit: int | None = None,
+) -> BindResult | LookupLimitReached:
+    """Bind the account, or ask its certified owner's consent when that is another user.
 
-
-def bind(
-    session_factory: SessionFactory, clock: Clock, *, user_id: int, account_number: str
-) -> BindResult:
-    """Bind the account, or ask its certified owner's consent when that is another user."""
+    With ``daily_limit``, an account the user has not looked up today counts as a
+    look-up (:mod:`bot.services.binding_lookups`), so binding cannot enumerate numbers.
+    """
+    number = parse_account_number(account_number)
+    if isinstance(number, AccountNumberRejected):
+        return _NOT_BINDABLE
     with session_factory.session_scope() as session:
-        lock_user(session, user_id)
-        account = find_account(session, account_number)
+        lock_user_first(session, user_id)
+        account = find_account(session, number)
+        if daily_limit is not None and not admit_lookup(
+            session, clock, user_id=user_id, account_number=number,
+            account_id=account.id if account else None, daily_limit=daily_limit,
+        ):
+            return LookupLimitReached(daily_limit)
         if account is None:
             return _NOT_BINDABLE
         return bind_in_session(session, clock, user_id, account)

@@ -1,36 +1,46 @@
 """Files users send in chat (bill photos, certificates): checked, stored, and readable
 only by the chat that sent them.
 
-The declared content type and file name are not trusted: a file is accepted only when
-its bytes are a JPEG or PNG image Pillow can read, or a PDF, and it is at most 10 MB.
-Files are stored under ``FILES_DIR/uploads`` by content hash; the database row keeps
-the chat, the logged-in user (if any), type, size and hash.
+Only a logged-in chat may send files (nothing from an anonymous chat is stored), and a
+user may store ``UPLOADS_PER_DAY`` files a China calendar day. The declared content type
+and file name are not trusted: a file is accepted only when its bytes are a JPEG or PNG
+image Pillow can read, at most 8000 px a side and 40 megapixels, or a PDF that parses
+(:mod:`bot.services.file_types`), and it is at most 10 MB: a stream is read no further
+than that. Files are stored under ``FILES_DIR/uploads`` by content hash; the database row
+keeps the chat, the user, type, size and hash.
 """
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
-import warnings
+import os
+import tempfile
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePath
+from typing import BinaryIO
 
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 
 from bot.clock import Clock
 from bot.db.models import Attachment, ChatIdentity
 from bot.db.session import SessionFactory
+from bot.limits.db_counters import take_in
+from bot.limits.windows import DAY_TTL, china_day
+from bot.services.file_types import IMAGE_TYPES, PDF_SIGNATURE, PDF_TYPE, ImageTooLarge, sniff_type
+
+__all__ = [
+    "IMAGE_TYPES", "MAX_UPLOAD_BYTES", "PDF_SIGNATURE", "PDF_TYPE", "StoredUpload", "UploadProblem",
+    "UploadedFile", "check_upload", "read_bounded", "read_upload", "safe_filename", "sniff_type", "store_upload",
+]
 
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_FILENAME_LENGTH = 255
+UPLOADS_PER_DAY = 30  # the default of UPLOADS_PER_DAY
 UPLOADS_SUBDIR = "uploads"
-PDF_SIGNATURE = b"%PDF-"
-IMAGE_TYPES = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
-PDF_TYPE = ("application/pdf", ".pdf")
+READ_CHUNK = 64 * 1024
 
 
 class UploadProblem(Enum):
@@ -38,6 +48,9 @@ class UploadProblem(Enum):
     TOO_LARGE = "too_large"
     WRONG_TYPE = "wrong_type"
     NOT_FOUND = "not_found"  # no such upload from this chat (or none was sent)
+    LOGIN_REQUIRED = "login_required"  # an anonymous chat: nothing is stored
+    QUOTA_EXCEEDED = "quota_exceeded"  # the user's files for today
+    IMAGE_TOO_LARGE = "image_too_large"  # dimensions over the caps
 
 
 @dataclass(frozen=True)
@@ -60,20 +73,19 @@ class UploadedFile:
         return self.content_type.startswith("image/")
 
 
-def sniff_type(data: bytes) -> tuple[str, str] | None:
-    """(content type, extension) of an acceptable file, judged by its bytes; else None."""
-    if data[:1024].lstrip().startswith(PDF_SIGNATURE):
-        return PDF_TYPE
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                kind = IMAGE_TYPES.get(image.format or "")
-                image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
-        return None
-    return kind
+def read_bounded(source: bytes | BinaryIO, limit: int = MAX_UPLOAD_BYTES) -> bytes | None:
+    """The bytes of ``source``, or None as soon as there are more than ``limit``: a stream
+    is read at most ``limit`` + 1 bytes far."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source) if len(source) <= limit else None
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := source.read(min(READ_CHUNK, limit + 1 - total)):
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            return None
+    return b"".join(chunks)
 
 
 def check_upload(data: bytes) -> tuple[str, str] | UploadProblem:
@@ -81,7 +93,10 @@ def check_upload(data: bytes) -> tuple[str, str] | UploadProblem:
         return UploadProblem.EMPTY
     if len(data) > MAX_UPLOAD_BYTES:
         return UploadProblem.TOO_LARGE
-    return sniff_type(data) or UploadProblem.WRONG_TYPE
+    try:
+        return sniff_type(data) or UploadProblem.WRONG_TYPE
+    except ImageTooLarge:
+        return UploadProblem.IMAGE_TOO_LARGE
 
 
 def safe_filename(name: str | None, extension: str) -> str:
@@ -98,38 +113,61 @@ def store_upload(
     channel: str,
     sender_id: str,
     filename: str | None,
-    data: bytes,
+    data: bytes | BinaryIO,
     kind: str = "chat_upload",
+    uploads_per_day: int = UPLOADS_PER_DAY,
 ) -> StoredUpload | UploadProblem:
-    """Check ``data`` and keep it for the chat (channel, sender) that sent it."""
-    checked = check_upload(data)
-    if isinstance(checked, UploadProblem):
-        log.info("upload refused: %s (%d bytes)", checked.value, len(data))
-        return checked
-    content_type, extension = checked
-    digest = hashlib.sha256(data).hexdigest()
-    relative = Path(UPLOADS_SUBDIR) / digest[:2] / f"{digest}{extension}"
-    target = files_dir / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(target.suffix + ".part")
-        partial.write_bytes(data)
-        partial.replace(target)  # atomic: readers never see half a file
+    """Check ``data`` (bytes or a binary stream) and keep it for the chat (channel, sender)
+    that sent it, which must be logged in; the quota counts files stored."""
     with session_factory.session_scope() as session:
         user_id = session.scalar(
-            select(ChatIdentity.user_id).where(
-                ChatIdentity.channel == channel, ChatIdentity.sender_id == sender_id
-            )
+            select(ChatIdentity.user_id).where(ChatIdentity.channel == channel, ChatIdentity.sender_id == sender_id)
         )
+    if user_id is None:
+        log.info("upload refused: the chat is not logged in")
+        return UploadProblem.LOGIN_REQUIRED
+    body = read_bounded(data)
+    checked = check_upload(body) if body is not None else UploadProblem.TOO_LARGE
+    if isinstance(checked, UploadProblem):
+        log.info("upload refused: %s", checked.value)
+        return checked
+    assert body is not None  # check_upload accepted it
+    content_type, extension = checked
+    digest = hashlib.sha256(body).hexdigest()
+    relative = Path(UPLOADS_SUBDIR) / digest[:2] / f"{digest}{extension}"
+    now = clock.now()
+    with session_factory.session_scope() as session:
+        allowed = take_in(session, f"uploads:{china_day(now)}:{user_id}", uploads_per_day, DAY_TTL, now)
+    if not allowed:
+        log.info("upload refused: user %s stored %d files today", user_id, uploads_per_day)
+        return UploadProblem.QUOTA_EXCEEDED
+    _write_once(files_dir / relative, body)  # outside any transaction: SQLite's write lock is not held meanwhile
+    with session_factory.session_scope() as session:
         attachment = Attachment(
             channel=channel, sender_id=sender_id, user_id=user_id, kind=kind,
             filename=safe_filename(filename, extension), content_type=content_type,
-            size_bytes=len(data), sha256=digest, storage_path=relative.as_posix(),
-            uploaded_at=clock.now(),
+            size_bytes=len(body), sha256=digest, storage_path=relative.as_posix(), uploaded_at=now,
         )
         session.add(attachment)
         session.flush()
-        return StoredUpload(attachment.id, content_type, len(data))
+        return StoredUpload(attachment.id, content_type, len(body))
+
+
+def _write_once(target: Path, data: bytes) -> None:
+    """Put ``data`` at ``target`` unless it is there already. Each writer has a temporary
+    file of its own, renamed into place atomically: concurrent stores of the same content
+    all succeed, and readers never see half a file."""
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as partial:
+            partial.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def read_upload(

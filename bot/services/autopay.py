@@ -1,5 +1,12 @@
 """智能交费 (monthly auto-debit): sign up, change the card, cancel; and the job that charges.
 
+A mandate belongs to the user who signed it. Any other user who bound the account learns only
+that auto-debit is set up by someone else: not the card, and they can neither change nor
+cancel it; the signer is told of the attempt (and of every change or cancellation) the next
+time they chat (:mod:`bot.services.autopay_events`). A mandate whose signer no longer has the
+account bound is not charged, and another binder may replace it. Signing up and changing the
+card need an SMS code to the user's phone, checked in the last 5 minutes and spent by the change.
+
 The job (``python -m bot autopay run``) pays each signed-up account's whole amount owed
 through the same gateway and ledger as a chat payment. Its idempotency key is the mandate
 and the day, so running the job twice on one day charges at most once, and an account
@@ -16,12 +23,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.db.enums import PaymentPurpose
+from bot.db.enums import AutopayEventKind, PaymentPurpose
 from bot.db.models import AutopayMandate, PaymentInstrument
 from bot.db.session import SessionFactory
 from bot.money import yuan_to_fen
 from bot.payments.gateway import PaymentGateway
 from bot.services.accounts import NotBound
+from bot.services.autopay_events import record_event, record_refused_attempt, unspent_code
 from bot.services.bill_access import bound_account
 from bot.services.bills import BalanceView, balance
 from bot.services.payment_history import method_label_of_instrument
@@ -39,13 +47,24 @@ class AutopayChange(Enum):
     CANCELLED = "cancelled"
     NOT_SIGNED_UP = "not_signed_up"  # cancelling what does not exist
     NOT_YOUR_INSTRUMENT = "not_your_instrument"
+    HELD_BY_OTHER = "held_by_other"  # another user's mandate: not shown, not changed
+    CODE_REQUIRED = "code_required"  # no SMS code checked for this change
 
 
 @dataclass(frozen=True)
 class AutopayStatus:
     account_number: str
-    instrument_id: int | None  # None: not signed up
+    instrument_id: int | None  # None: not signed up (or held_by_other)
     method_label: str | None
+    held_by_other: bool = False  # signed up by another user who still has the account bound
+
+
+def _held_by_other(session: Session, mandate: AutopayMandate | None, user_id: int) -> bool:
+    """The mandate is another user's, and that user still has the account bound."""
+    return (
+        mandate is not None and mandate.user_id != user_id
+        and bound_account(session, mandate.user_id, mandate.account.account_number) is not None
+    )
 
 
 def _active(session: Session, account_id: int) -> AutopayMandate | None:
@@ -60,7 +79,9 @@ def autopay_status(session_factory: SessionFactory, *, user_id: int, account_num
         if account is None:
             return NotBound()
         mandate = _active(session, account.id)
-        if mandate is None:
+        if _held_by_other(session, mandate, user_id):
+            return AutopayStatus(account.account_number, None, None, held_by_other=True)
+        if mandate is None or mandate.user_id != user_id:
             return AutopayStatus(account.account_number, None, None)
         return AutopayStatus(
             account.account_number, mandate.instrument_id, method_label_of_instrument(mandate.instrument)
@@ -70,7 +91,8 @@ def autopay_status(session_factory: SessionFactory, *, user_id: int, account_num
 def sign_up(
     session_factory: SessionFactory, clock: Clock, *, user_id: int, account_number: str, instrument_id: int
 ) -> AutopayChange | NotBound:
-    """Sign the account up for auto-debit from the instrument, or move it to that instrument."""
+    """Sign the account up for auto-debit from the instrument, or move the user's own mandate to
+    it; spends the SMS code the user checked for it (:func:`unspent_code`)."""
     try:
         with session_factory.session_scope() as session:
             account = bound_account(session, user_id, account_number)
@@ -79,33 +101,62 @@ def sign_up(
             instrument = session.get(PaymentInstrument, instrument_id)
             if instrument is None or instrument.user_id != user_id:
                 return AutopayChange.NOT_YOUR_INSTRUMENT
-            now = clock.now()
             mandate = _active(session, account.id)
-            if mandate is None:
-                session.add(AutopayMandate(
-                    account_id=account.id, user_id=user_id, instrument_id=instrument_id, created_at=now, updated_at=now,
-                ))
-                return AutopayChange.SIGNED_UP
-            if mandate.instrument_id == instrument_id:
+            if mandate is not None and _held_by_other(session, mandate, user_id):
+                record_refused_attempt(session, clock, mandate, actor_user_id=user_id)
+                return AutopayChange.HELD_BY_OTHER
+            if mandate is not None and mandate.user_id == user_id and mandate.instrument_id == instrument_id:
                 return AutopayChange.UNCHANGED
-            mandate.instrument_id, mandate.user_id, mandate.updated_at = instrument_id, user_id, now
-            return AutopayChange.CARD_CHANGED
-    except IntegrityError:  # a concurrent sign-up won: one active mandate per account
+            code_id = unspent_code(session, clock, user_id=user_id)
+            if code_id is None:
+                return AutopayChange.CODE_REQUIRED
+            now = clock.now()
+            if mandate is not None and mandate.user_id == user_id:
+                mandate.instrument_id, mandate.updated_at = instrument_id, now
+                record_event(session, clock, mandate, AutopayEventKind.CARD_CHANGED, actor_user_id=user_id,
+                             code_id=code_id)
+                return AutopayChange.CARD_CHANGED
+            if mandate is not None:  # its signer no longer has the account bound
+                mandate.cancelled_at = mandate.updated_at = now
+                record_event(session, clock, mandate, AutopayEventKind.REPLACED, actor_user_id=user_id)
+                session.flush()
+            mandate = AutopayMandate(
+                account_id=account.id, user_id=user_id, instrument_id=instrument_id, created_at=now, updated_at=now,
+            )
+            session.add(mandate)
+            session.flush()
+            record_event(session, clock, mandate, AutopayEventKind.SIGNED_UP, actor_user_id=user_id, code_id=code_id)
+            return AutopayChange.SIGNED_UP
+    except IntegrityError:  # a concurrent change won (one active mandate per account, one change per code)
         return AutopayChange.UNCHANGED
 
 
 def cancel(
     session_factory: SessionFactory, clock: Clock, *, user_id: int, account_number: str
 ) -> AutopayChange | NotBound:
+    """Cancel the user's own mandate (no code: cancelling only stops charges)."""
     with session_factory.session_scope() as session:
         account = bound_account(session, user_id, account_number)
         if account is None:
             return NotBound()
         mandate = _active(session, account.id)
-        if mandate is None:
+        if _held_by_other(session, mandate, user_id):
+            record_refused_attempt(session, clock, mandate, actor_user_id=user_id)
+            return AutopayChange.HELD_BY_OTHER
+        if mandate is None or mandate.user_id != user_id:
             return AutopayChange.NOT_SIGNED_UP
         mandate.cancelled_at = mandate.updated_at = clock.now()
+        record_event(session, clock, mandate, AutopayEventKind.CANCELLED, actor_user_id=user_id)
         return AutopayChange.CANCELLED
+
+
+def report_attempt(session_factory: SessionFactory, clock: Clock, *, user_id: int, account_number: str) -> None:
+    """The user opened auto-debit on an account another user signed up: tell the signer."""
+    with session_factory.session_scope() as session:
+        account = bound_account(session, user_id, account_number)
+        mandate = _active(session, account.id) if account is not None else None
+        if _held_by_other(session, mandate, user_id):
+            record_refused_attempt(session, clock, mandate, actor_user_id=user_id)
 
 
 @dataclass(frozen=True)

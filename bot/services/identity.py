@@ -31,6 +31,8 @@ from bot.clock import Clock
 from bot.db.id_hash import hash_id_number
 from bot.db.models import CitizenRecord, RealNameRecord
 from bot.db.session import SessionFactory
+from bot.limits.db_counters import take_in
+from bot.limits.windows import DAY_TTL, china_day
 from bot.privacy import mask_id_number
 from bot.settings import Settings
 
@@ -40,6 +42,7 @@ ID_NUMBER_LENGTH = 18
 EARLIEST_BIRTH_YEAR = 1900
 NAME_MIN_CHARS = 2
 NAME_MAX_CHARS = 20
+ATTEMPTS_PER_DAY = 5  # registry checks per user and China calendar day
 MIDDLE_DOT = "·"
 # Middle dots as typed on various keyboards, all stored as U+00B7.
 _DOT_VARIANTS = "·•・･‧∙⋅"
@@ -199,6 +202,8 @@ class IdentityRejection(str, enum.Enum):
     ALREADY_VERIFIED_AS_OTHER = "ALREADY_VERIFIED_AS_OTHER"
     # This user is already verified under a different ID number.
     USER_ALREADY_VERIFIED = "USER_ALREADY_VERIFIED"
+    # ATTEMPTS_PER_DAY registry checks for this user today already.
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
 
 
 @dataclass(frozen=True)
@@ -223,15 +228,22 @@ def verify_identity(
     """Verify ``user_id`` as the person ``name`` / ``id_number`` and record it.
 
     ``name`` and ``id_number`` must pass :func:`validate_person_name` and
-    :func:`validate_id_number` first (``ValueError`` otherwise). The registry is asked
-    before the ID's use by another user is checked, so that only someone who already
-    knows the matching name learns the ID is taken. Verifying again with the same ID
-    is a no-op; ``registry`` defaults to the configured one.
+    :func:`validate_id_number` first (``ValueError`` otherwise). A user may ask the
+    registry ATTEMPTS_PER_DAY times a China calendar day (no trying names against an ID
+    number). ALREADY_VERIFIED_AS_OTHER is only told apart for the logs: users hear the
+    same reply as for a mismatch, which would otherwise confirm that the pair is genuine.
+    Verifying again with the same ID is a no-op; ``registry`` defaults to the configured one.
     """
     person_name, number = _valid_pair(name, id_number)
     if registry is None:
         registry = registry_from_settings(Settings.from_env(), session_factory)
     masked = mask_id_number(number)
+    now = clock.now()
+    with session_factory.session_scope() as session:
+        allowed = take_in(session, f"real-name:{china_day(now)}:{user_id}", ATTEMPTS_PER_DAY, DAY_TTL, now)
+    if not allowed:
+        log.info("real-name check refused for user %s: %d attempts today", user_id, ATTEMPTS_PER_DAY)
+        return IdentityRejected(IdentityRejection.TOO_MANY_ATTEMPTS)
 
     verdict = registry.check(person_name, number)
     if verdict is not RegistryVerdict.MATCH:
@@ -260,7 +272,7 @@ def verify_identity(
                     name=person_name,
                     id_number_hash=id_hash,
                     id_number_masked=masked,
-                    verified_at=clock.now(),
+                    verified_at=now,
                 )
             )
     except IntegrityError:

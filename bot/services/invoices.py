@@ -3,6 +3,10 @@
 Numbers have 20 digits like a 数电发票: the 2-digit year of issue, the 6-digit region
 code, 1 digit for the kind (1 invoice, 2 receipt) and the 11-digit database id. The
 seller's 统一社会信用代码 is a demo one per region with a valid GB 32100 check digit.
+
+Both name the holder and the full address, so only the holder (by verified ID, or the
+certified owner: :mod:`bot.services.holder`) gets them; other binders are refused with
+``HOLDER_ONLY`` and get the receipts of their own payments from the payment history.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from bot.db.models import ElectricityAccount, Invoice, MonthlyBill
 from bot.db.session import SessionFactory
 from bot.services.accounts import NotBound
 from bot.services.bill_access import NoBill, bills_of, bound_account, why_no_bill
+from bot.services.holder import is_holder
 
 __all__ = ["InvoiceIssued", "InvoiceKind", "InvoiceRefusal", "InvoiceRefused", "issue_invoice"]
 
@@ -33,6 +38,7 @@ class InvoiceRefusal(Enum):
     UNPAID = "unpaid"  # 该月账单尚未缴清
     NO_BILL = "no_bill"
     NOTHING_PAID = "nothing_paid"  # "the latest paid bill" asked, but none is paid
+    HOLDER_ONLY = "holder_only"  # the user bound the account but is not its holder
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,8 @@ def issue_invoice(
         account = bound_account(session, user_id, account_number)
         if account is None:
             return NotBound()
+        if not is_holder(session, user_id, account):
+            return InvoiceRefused(InvoiceRefusal.HOLDER_ONLY)
         bill = _bill_for(session, account, month, clock.today())
         if isinstance(bill, InvoiceRefused):
             return bill

@@ -61,36 +61,41 @@ def push_chats(session_factory: SessionFactory, *, order_no: str) -> list[ChatAd
 
 
 class RasaConversations:
-    """The two calls of Rasa's HTTP API a push needs (the server runs with ``--enable-api``)."""
+    """The two calls of Rasa's HTTP API a push needs (the server runs with ``--enable-api`` and
+    requires its token, RASA_API_TOKEN, as ``?token=``)."""
 
-    def __init__(self, rasa_url: str, http: aiohttp.ClientSession) -> None:
+    def __init__(self, rasa_url: str, http: aiohttp.ClientSession, api_token: str | None) -> None:
         self._base = rasa_url.rstrip("/")
         self._http = http
+        self._auth = {"token": api_token} if api_token else {}
 
     def _url(self, chat: ChatAddress, tail: str) -> str:
         return f"{self._base}/conversations/{quote(chat.sender_id, safe='')}/{tail}"
 
     async def in_form(self, chat: ChatAddress) -> bool:
-        async with self._http.get(self._url(chat, "tracker"), params={"include_events": "NONE"}) as reply:
+        params = {"include_events": "NONE", **self._auth}
+        async with self._http.get(self._url(chat, "tracker"), params=params) as reply:
             reply.raise_for_status()
             tracker = await reply.json()
         return bool((tracker.get("active_loop") or {}).get("name"))
 
     async def trigger(self, chat: ChatAddress, intent: str) -> None:
         url = self._url(chat, "trigger_intent")
-        async with self._http.post(url, params={"output_channel": chat.channel}, json={"name": intent}) as reply:
+        params = {"output_channel": chat.channel, **self._auth}
+        async with self._http.post(url, params=params, json={"name": intent}) as reply:
             reply.raise_for_status()
 
 
 async def push_order_update(
-    session_factory: SessionFactory, rasa_url: str, *, order_no: str, timeout_s: float = PUSH_TIMEOUT_S
+    session_factory: SessionFactory, rasa_url: str, *, order_no: str, api_token: str | None = None,
+    timeout_s: float = PUSH_TIMEOUT_S,
 ) -> PushReport:
     """Tell the applicant's push-capable chats about the order's pending notices now."""
     chats = await asyncio.to_thread(push_chats, session_factory, order_no=order_no)
     outcomes = []
     timeout = aiohttp.ClientTimeout(total=timeout_s)
     async with aiohttp.ClientSession(timeout=timeout) as http:
-        rasa = RasaConversations(rasa_url, http)
+        rasa = RasaConversations(rasa_url, http, api_token)
         for chat in chats:
             outcomes.append((chat, await _push(rasa, chat)))
     return PushReport(tuple(outcomes))

@@ -1,18 +1,20 @@
-"""Owner certification (户主认证): a verified user whose real name is the account
-holder's claims the account, so that others need their consent to bind it."""
+"""Owner certification (户主认证): a verified user whose verified ID number is the
+account holder's claims the account, so that others need their consent to bind it.
+
+The name alone proves nothing (two people can be called 王芳), and an existing certified
+owner is never replaced here: that takes the owner's consent or a 过户.
+"""
 from __future__ import annotations
 
 import enum
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.db.models import RealNameRecord
 from bot.db.session import SessionFactory
 from bot.services.accounts import binding_of, find_account
-from bot.services.identity import normalise_person_name
+from bot.services.holder import matches_holder_id, real_name_record
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +22,7 @@ log = logging.getLogger(__name__)
 class CertifyRefusal(str, enum.Enum):
     NOT_BOUND = "NOT_BOUND"  # bind the account first (nothing is said about unbound ones)
     NOT_VERIFIED = "NOT_VERIFIED"  # the dialogue sends the user to 实名认证
-    NAME_MISMATCH = "NAME_MISMATCH"  # the verified name is not the holder's
+    NOT_THE_HOLDER = "NOT_THE_HOLDER"  # the verified ID is not the holder's (whatever the name)
     ALREADY_CERTIFIED_BY_OTHER = "ALREADY_CERTIFIED_BY_OTHER"
 
 
@@ -50,11 +52,11 @@ def _certify(session_factory: SessionFactory, user_id: int, account_number: str)
         account = find_account(session, account_number)
         if account is None or binding_of(session, user_id, account.id) is None:
             return CertifyRefused(CertifyRefusal.NOT_BOUND)
-        real_name = session.scalar(select(RealNameRecord.name).where(RealNameRecord.user_id == user_id))
-        if real_name is None:
+        record = real_name_record(session, user_id)
+        if record is None:
             return CertifyRefused(CertifyRefusal.NOT_VERIFIED)
-        if normalise_person_name(real_name) != normalise_person_name(account.holder_name):
-            return CertifyRefused(CertifyRefusal.NAME_MISMATCH)
+        if account.owner_user_id != user_id and not matches_holder_id(account, record):
+            return CertifyRefused(CertifyRefusal.NOT_THE_HOLDER)
         if account.owner_user_id not in (None, user_id):
             return CertifyRefused(CertifyRefusal.ALREADY_CERTIFIED_BY_OTHER)
         if account.owner_user_id is None:

@@ -55,6 +55,7 @@ class PaymentRequest:
     instrument_id: int
     idempotency_key: str
     purpose: PaymentPurpose | None = None  # None: BILL when something is owed, else PREPAY
+    quote_id: int | None = None  # the frozen quote confirmed in chat (bot.services.payment_quotes)
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def _insert_pending(session: Session, clock: Clock, request: PaymentRequest) -> 
         order_id=order_id_for(request.idempotency_key), idempotency_key=request.idempotency_key,
         account_id=account.id, user_id=request.user_id,
         instrument_id=instrument.id, purpose=purpose, amount_fen=request.amount_fen, method=instrument.kind.value,
-        status=PaymentStatus.PENDING, created_at=now, updated_at=now,
+        status=PaymentStatus.PENDING, created_at=now, updated_at=now, quote_id=request.quote_id,
     )
     session.add(payment)
     session.flush()

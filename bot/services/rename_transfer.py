@@ -29,12 +29,12 @@ from bot.privacy import mask_id_number, mask_name, mask_phone
 from bot.services.accounts import AccountNumberRejected, parse_account_number
 from bot.services.bill_access import bound_account
 from bot.services.bills import amount_due_fen, unpaid_bills
+from bot.services.holder import holds_account
 from bot.services.identity import (
     IdRejected,
     IdRejection,
     NameRejected,
     NameRejection,
-    normalise_person_name,
     validate_id_number,
     validate_person_name,
 )
@@ -133,7 +133,7 @@ class ApplicantRole(StrEnum):
 
 
 def applicant_role(session_factory: SessionFactory, *, user_id: int, account_number: str) -> ApplicantRole | None:
-    """HOLDER when the user's verified real name is the holder's (or the user is the
+    """HOLDER when the user's verified ID number is the holder's (or the user is the
     account's certified owner), else AGENT; None without a real-name record, or when
     the account is not bound by the user."""
     with session_factory.session_scope() as session:
@@ -149,8 +149,8 @@ def _real_name(session: Session, user_id: int) -> RealNameRecord | None:
 
 
 def _role(account: ElectricityAccount, record: RealNameRecord, user_id: int) -> ApplicantRole:
-    same_name = normalise_person_name(record.name) == normalise_person_name(account.holder_name)
-    return ApplicantRole.HOLDER if same_name or account.owner_user_id == user_id else ApplicantRole.AGENT
+    """户主本人 is the holder by ID number (or the certified owner); a namesake is 经办人."""
+    return ApplicantRole.HOLDER if holds_account(account, record, user_id) else ApplicantRole.AGENT
 
 
 # --- settlement (过户) ------------------------------------------------------------

@@ -44,6 +44,8 @@ ROUTES: dict[str, Route] = {
     # 更名/过户 derives who applies (户主本人 or 经办人) from the real-name record.
     "rename_transfer": Route("rename_transfer_form", Gate.VERIFIED, needs_account=True),
     "query_progress": Route("action_query_progress", Gate.LOGIN),
+    # 注销账号 / 删除个人信息: only a logged-in user (the SMS login proves the phone), after confirming.
+    "erase_my_data": Route("erase_data_form", Gate.LOGIN),
     # 没有实名认证的话，给出提示，点击"去认证": verification first, then the form.
     "new_install": Route("new_install_form", Gate.VERIFIED),
     # Flows of later issues: honest "not online yet" once the user is known.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -36,6 +37,11 @@ class RunningAssistant:
     output: list[str]
     clock_file: Path
     environment: dict[str, str]  # what the servers run with, for operator commands (python -m bot …)
+
+    @property
+    def api_token(self) -> str:
+        """The token Rasa's HTTP API requires (``?token=``)."""
+        return self.environment["RASA_API_TOKEN"]
 
     def advance_clock(self, delta: timedelta) -> None:
         """Move "now" on for every server at once (BOT_CLOCK_FILE), e.g. past the 60 s
@@ -73,8 +79,15 @@ def assistant(
         RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port), FILES_DIR=str(workdir / "files"),
         BOT_CLOCK_FILE=str(clock_file), CALLBACK_URL=callback_inbox.url,
         PAYMENT_GATEWAY_PORT=str(gateway_port), DEMO_GATEWAY_DB=str(workdir / "gateway.db"),
+        BOT_ENV="demo",  # development secrets allowed (bot.dev_secrets), as under `make run`
+        # Explicit secrets: operator commands run with this environment must reach the API.
+        RASA_API_TOKEN=secrets.token_urlsafe(32), ACTION_SERVER_TOKEN=secrets.token_urlsafe(32),
+        # The shared clock stands still between moves, so a per-minute message limit would count
+        # whole conversations as one minute: lifted here (tests/unit/test_inbound_guard.py tests them).
+        MESSAGES_PER_MINUTE="100000", CHANNEL_MESSAGES_PER_MINUTE="100000",
     )
-    for derived in ("ACTION_ENDPOINT_URL", "PAYMENT_GATEWAY_URL"):
+    # Derived settings; and loopback without a REST bearer token, as the chats below send none.
+    for derived in ("ACTION_ENDPOINT_URL", "PAYMENT_GATEWAY_URL", "REST_CHANNEL_TOKEN", "RASA_HOST"):
         env.pop(derived, None)
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env,

@@ -6,6 +6,7 @@ import json
 import re
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote, urlencode
 from urllib.request import urlopen
 
 import aiohttp
@@ -53,8 +54,10 @@ class Conversation:
 
         return asyncio.run(_upload())
 
-    def tracker(self) -> dict[str, Any]:
-        with urlopen(f"{self.rasa_url}/conversations/{self.sender}/tracker") as reply:  # noqa: S310
+    def tracker(self, api_token: str) -> dict[str, Any]:
+        """The conversation as Rasa's HTTP API shows it (the API requires its token)."""
+        url = f"{self.rasa_url}/conversations/{quote(self.sender, safe='')}/tracker?{urlencode({'token': api_token})}"
+        with urlopen(url) as reply:  # noqa: S310
             return json.load(reply)
 
 

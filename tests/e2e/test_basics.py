@@ -73,7 +73,7 @@ def test_out_of_scope_faq_and_goodbye(assistant: RunningAssistant) -> None:
 def test_conversation_is_kept_in_the_sql_tracker_store(assistant: RunningAssistant) -> None:
     chat = Conversation(assistant.rasa_url, "e2e-tracker")
     chat.say("你好")
-    events = chat.tracker()["events"]
+    events = chat.tracker(assistant.api_token)["events"]
     assert any(e["event"] == "user" and e["text"] == "你好" for e in events)
     engine = create_engine(assistant.tracker_store_url, future=True)
     with engine.connect() as connection:

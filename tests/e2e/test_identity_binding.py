@@ -118,17 +118,17 @@ def test_a_region_that_does_not_contain_the_account_reveals_nothing(assistant: R
 
 def test_a_photo_of_the_bills_qr_code_binds_the_account_on_it(assistant: RunningAssistant) -> None:
     chat = Conversation(assistant.rasa_url, "e2e-photo")
+    photo = bill_photo("3301000004202610", "JPEG")
+    # An anonymous chat's file is refused and not stored; the reply says how to go on.
+    assert texts(chat.send_file(photo, "IMG_0001.jpg")) == [response_text("utter_upload_login_required")]
+    assert texts(chat.say("登录")) == [response_text("utter_ask_login_form_phone_number")]
+    log_in(chat, assistant.database_url, "13900000006")
     # A file that is not a picture is refused by its content, whatever its name says.
     assert texts(chat.send_file(b"just text", "bill.jpg")) == [response_text("utter_upload_wrong_type")]
 
-    photo = bill_photo("3301000004202610", "JPEG")
     first = texts(chat.send_file(photo, "IMG_0001.jpg"))
-    assert first == [
-        "已从图片中识别到户号3301000004。", response_text("utter_login_required"),
-        response_text("utter_ask_login_form_phone_number"),
-    ]
-    after_login = texts(log_in(chat, assistant.database_url, "13900000006"))
-    assert after_login[1].startswith("查询到户号3301000004：户名 刘*，地址 浙江省杭州市西湖区天目山路")
+    assert first[0] == "已从图片中识别到户号3301000004。"
+    assert first[1].startswith("查询到户号3301000004：户名 刘*，地址 浙江省杭州市西湖区天目山路")
     assert texts(chat.say("确认")) == ["绑定成功！户号3301000004已添加到您的账号，并设为默认户号。"]
 
 

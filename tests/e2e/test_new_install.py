@@ -14,8 +14,9 @@ from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import RunningAssistant
 from tests.e2e.conversation import Conversation, last_sms_code, log_in, payloads, response_text, texts
+from tests.sample_files import MINIMAL_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 PAST_RESEND_WAIT = timedelta(seconds=61)
 USCC = "91330106MA2B3C4D5D"
 WEST_LAKE_FIRST_DAY = date(2026, 11, 24)  # the seed books 西湖区's first offered morning full

@@ -6,14 +6,29 @@ then, so the only 电费清算方式 is 结清后过户.
 """
 from __future__ import annotations
 
+import json
 import re
+
+from sqlalchemy import create_engine
+from sqlalchemy import text as sql
 
 from tests.e2e.conftest import RunningAssistant
 from tests.e2e.conversation import Conversation, last_sms_code, payloads, response_text, texts
+from tests.sample_files import MINIMAL_PDF
 
 CONTACT_PHONE = "13900000005"  # a phone no other e2e test sends codes to (one code per 60 s)
 # The smallest file the upload channel takes as a PDF (it judges files by their bytes).
-CERTIFICATE_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+CERTIFICATE_PDF = MINIMAL_PDF
+
+
+def _filed_new_holder(assistant: RunningAssistant, order_no: str) -> str:
+    engine = create_engine(assistant.database_url, future=True)
+    with engine.connect() as connection:
+        form_data = connection.execute(
+            sql("SELECT form_data FROM work_orders WHERE order_no = :o"), {"o": order_no}
+        ).scalar_one()
+    engine.dispose()
+    return (json.loads(form_data) if isinstance(form_data, str) else form_data)["new_holder_name"]
 
 
 def test_a_transfer_with_an_uploaded_certificate_becomes_a_work_order(
@@ -42,9 +57,15 @@ def test_a_transfer_with_an_uploaded_certificate_becomes_a_work_order(
     assert "业务：过户" in text and "身份证号：1101**********8510" in text and "已上传材料：1份" in text
     assert "110105199003078510" not in text
 
+    # 提交 carrying an entity that changes an answer: nothing is filed, a new summary shows it.
+    changed = texts(zhang_wei.say('/affirm{"person_name": "李小红"}'))
+    assert changed[0] == response_text("utter_form_summary_changed")
+    assert "新户主/新户名：李小红" in changed[1] and "新户主/新户名：王小明" in text
+
     submitted = texts(zhang_wei.say("/affirm"))[0]
 
     order_no = re.search(r"工单号(GD\d{11})", submitted).group(1)
     assert "状态：已受理" in submitted
+    assert _filed_new_holder(assistant, order_no) == "李小红"  # what the confirmed summary showed
     progress = texts(zhang_wei.say("查询工单进度"))
     assert progress[0].startswith(f"工单{order_no}｜过户｜户号3301000001｜当前状态：已受理")

@@ -20,6 +20,7 @@ from bot.services.login import LoggedIn, LoggedInUser, LoginStarted, complete_lo
 from bot.services.sms import last_message
 from bot.services.verification import RESEND_INTERVAL
 from bot.settings import PROJECT_ROOT
+from tests.sample_files import MINIMAL_PDF
 from tests.unit.conftest import FIXED_NOW
 
 # Not "rest", the fallback when a tracker has no channel: the channel is part of the chat identity.
@@ -47,11 +48,12 @@ def services_on(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 
 # The smallest file the upload channel takes as a PDF (files are judged by their bytes).
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def upload_pdf(deps: Services, sender: str = SENDER, channel: str = CHANNEL) -> str:
-    """A document this chat sent (as the upload channel stores it); its attachment id."""
+    """A document this chat sent (as the upload channel stores it; only a logged-in chat may);
+    its attachment id."""
     stored = store_upload(deps.session_factory, deps.clock, deps.settings.files_dir, channel=channel,
                           sender_id=sender, filename="材料.pdf", data=PDF)
     assert isinstance(stored, StoredUpload), stored
@@ -144,7 +146,7 @@ def log_in(deps: Services, phone: str, *, sender: str = SENDER, channel: str = C
 
 
 def logged_in_as(deps: Services, *, sender: str = SENDER, channel: str = CHANNEL) -> LoggedInUser | None:
-    return current_user(deps.session_factory, channel=channel, sender_id=sender)
+    return current_user(deps.session_factory, deps.clock, channel=channel, sender_id=sender)
 
 
 

@@ -3,7 +3,8 @@
 The aiohttp server runs in a background thread with its own event loop, so tests drive
 the real :class:`HttpPaymentGateway` client with plain ``asyncio.run``. The bank is a
 fresh SQLite file seeded from ``data/demo_gateway.yml``; slow and lost cards answer after
-``SLOW_S``, well past the client's default ``CLIENT_TIMEOUT_S``.
+``SLOW_S``, well past the client's default ``CLIENT_TIMEOUT_S``. The gateway signs its answers
+with the bank's clock (``BANK_NOW``), which the clients share.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from bot.clock import CHINA_TZ, FixedClock
 from bot.payments.demo_bank import DemoBank
 from bot.payments.demo_gateway_server import make_app
 from bot.payments.gateway import HttpPaymentGateway
+from bot.payments.response_auth import NonceStore
 
 SECRET = "test-gateway-secret"
 SLOW_S = 0.6
@@ -34,9 +36,14 @@ class DemoGateway:
     secret: str
     bank: DemoBank
     slow_seconds: float
+    clock: FixedClock
 
-    def client(self, timeout_s: float = CLIENT_TIMEOUT_S, *, secret: str | None = None) -> HttpPaymentGateway:
-        return HttpPaymentGateway(self.url, self.secret if secret is None else secret, timeout_s)
+    def client(
+        self, timeout_s: float = CLIENT_TIMEOUT_S, *, secret: str | None = None, nonces: NonceStore | None = None
+    ) -> HttpPaymentGateway:
+        """A client on the gateway's clock; ``nonces`` default to a store of the client's own."""
+        return HttpPaymentGateway(self.url, self.secret if secret is None else secret, timeout_s,
+                                  clock=self.clock, nonces=nonces)
 
 
 class _ServerThread(threading.Thread):
@@ -84,11 +91,12 @@ class _ServerThread(threading.Thread):
 
 @pytest.fixture
 def demo_gateway(tmp_path: Path) -> Iterator[DemoGateway]:
-    bank = DemoBank.open(tmp_path / "gateway.db", clock=FixedClock(BANK_NOW))
-    server = _ServerThread(make_app(bank, secret=SECRET, slow_seconds=SLOW_S))
+    clock = FixedClock(BANK_NOW)
+    bank = DemoBank.open(tmp_path / "gateway.db", clock=clock)
+    server = _ServerThread(make_app(bank, secret=SECRET, slow_seconds=SLOW_S, clock=clock))
     server.start()
     server.wait_started()
     try:
-        yield DemoGateway(f"http://127.0.0.1:{server.port}", SECRET, bank, SLOW_S)
+        yield DemoGateway(f"http://127.0.0.1:{server.port}", SECRET, bank, SLOW_S, clock)
     finally:
         server.stop()

@@ -10,6 +10,7 @@ from bot.clock import FixedClock
 from bot.db.enums import AccountCategory, ConsentStatus, HolderKind
 from bot.db.models import AccountBinding, BindingConsentRequest, ElectricityAccount, RealNameRecord
 from bot.db.session import SessionFactory
+from bot.services.account_lookup import infer_region, lookup_for_binding, region_matches
 from bot.services.account_preview import AccountPreview, partial_address
 from bot.services.accounts import (
     AccountNumberRejected,
@@ -24,11 +25,8 @@ from bot.services.accounts import (
     ResolutionKind,
     Unbound,
     bind,
-    infer_region,
     list_bound,
-    lookup_for_binding,
     parse_account_number,
-    region_matches,
     resolve_account,
     set_default,
     unbind,
@@ -45,10 +43,17 @@ from bot.services.consent import (
 )
 from bot.services.identity import Verified, verify_identity
 from bot.services.ownership import Certified, CertifyRefusal, CertifyRefused, certify_owner
+from tests.unit.conftest import FIXED_NOW
 from tests.unit.db_factories import add_user, user_id_of
 
 ZHANG_WEI, LI_NA_PHONE, UNVERIFIED, ZHAO_QIANG = "13800000001", "13800000002", "13800000003", "13800000004"
 NOT_BINDABLE = BindRefused(BindRefusal.NOT_FOUND_OR_NOT_BINDABLE)
+LOOKUPS_PER_DAY = 10
+
+
+def look_up(factory: SessionFactory, **kwargs: object) -> object:
+    """A binding preview, well within the daily look-up limit."""
+    return lookup_for_binding(factory, FixedClock(FIXED_NOW), daily_limit=LOOKUPS_PER_DAY, **kwargs)  # type: ignore[arg-type]
 
 
 def uid(factory: SessionFactory, phone: str) -> int:
@@ -103,7 +108,7 @@ def test_region_matches_district_city_or_province(selected: str, matches: bool) 
 
 
 def test_preview_shows_only_masked_holder_and_street(demo_db: SessionFactory) -> None:
-    preview = lookup_for_binding(demo_db, user_id=uid(demo_db, UNVERIFIED), account_number="3301000001")
+    preview = look_up(demo_db, user_id=uid(demo_db, UNVERIFIED), account_number="3301000001")
     assert preview == AccountPreview(
         account_number="3301000001",
         holder_masked="张*",
@@ -124,7 +129,7 @@ def test_preview_shows_only_masked_holder_and_street(demo_db: SessionFactory) ->
     ],
 )
 def test_previews_of_other_accounts(demo_db: SessionFactory, number: str, holder: str, address: str) -> None:
-    preview = lookup_for_binding(demo_db, user_id=uid(demo_db, UNVERIFIED), account_number=number)
+    preview = look_up(demo_db, user_id=uid(demo_db, UNVERIFIED), account_number=number)
     assert isinstance(preview, AccountPreview)
     assert (preview.holder_masked, preview.address_partial) == (holder, address)
 
@@ -147,22 +152,22 @@ def test_unknown_and_wrong_region_accounts_are_refused_identically(
 ) -> None:
     user = uid(demo_db, UNVERIFIED)
     refusals = [
-        lookup_for_binding(demo_db, user_id=user, account_number="3301000001", region_code="110108"),
-        lookup_for_binding(demo_db, user_id=user, account_number="3301000001", region_code="330102"),
-        lookup_for_binding(demo_db, user_id=user, account_number="3301999999"),
-        lookup_for_binding(demo_db, user_id=user, account_number="3301999999", region_code="330106"),
-        lookup_for_binding(demo_db, user_id=user, account_number="not a number"),
+        look_up(demo_db, user_id=user, account_number="3301000001", region_code="110108"),
+        look_up(demo_db, user_id=user, account_number="3301000001", region_code="330102"),
+        look_up(demo_db, user_id=user, account_number="3301999999"),
+        look_up(demo_db, user_id=user, account_number="3301999999", region_code="330106"),
+        look_up(demo_db, user_id=user, account_number="not a number"),
         bind(demo_db, fixed_clock, user_id=user, account_number="3301999999"),
     ]
     assert refusals == [NOT_BINDABLE] * len(refusals)
     assert isinstance(
-        lookup_for_binding(demo_db, user_id=user, account_number="3301000001", region_code="330100"), AccountPreview
+        look_up(demo_db, user_id=user, account_number="3301000001", region_code="330100"), AccountPreview
     )
 
 
 def test_an_already_bound_account_is_refused(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
     user = uid(demo_db, ZHANG_WEI)
-    assert lookup_for_binding(demo_db, user_id=user, account_number="3301000001") == BindRefused(
+    assert look_up(demo_db, user_id=user, account_number="3301000001") == BindRefused(
         BindRefusal.ALREADY_BOUND
     )
     assert bind(demo_db, fixed_clock, user_id=user, account_number="3301000001") == BindRefused(
@@ -182,7 +187,7 @@ def test_the_first_bound_account_becomes_the_default(demo_db: SessionFactory, fi
 
 def test_consent_flow_approved(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
     li_na, zhao_qiang = uid(demo_db, LI_NA_PHONE), uid(demo_db, ZHAO_QIANG)
-    preview = lookup_for_binding(demo_db, user_id=li_na, account_number="3301000003")
+    preview = look_up(demo_db, user_id=li_na, account_number="3301000003")
     assert isinstance(preview, AccountPreview) and preview.owner_certified
 
     requested = bind(demo_db, fixed_clock, user_id=li_na, account_number="3301000003")
@@ -260,11 +265,11 @@ def test_certification_needs_a_verified_user(demo_db: SessionFactory, fixed_cloc
     )
 
 
-def test_certification_needs_the_holders_name(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
+def test_certification_needs_the_holders_id(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
     user = uid(demo_db, LI_NA_PHONE)
     bind(demo_db, fixed_clock, user_id=user, account_number="3301000002")  # 王芳's
     assert certify_owner(demo_db, user_id=user, account_number="3301000002") == CertifyRefused(
-        CertifyRefusal.NAME_MISMATCH
+        CertifyRefusal.NOT_THE_HOLDER
     )
 
 
@@ -276,8 +281,8 @@ def test_certification_needs_a_binding(demo_db: SessionFactory, number: str) -> 
 
 
 def test_certified_owner_then_needs_to_consent(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
-    """13800000003 verifies as 刘洋 and certifies 3301000004; a namesake cannot, and
-    anyone else binding it now needs 刘洋's consent."""
+    """13800000003 verifies as 刘洋 and certifies 3301000004; a namesake (another ID) cannot,
+    and anyone else binding it now needs 刘洋's consent."""
     liu_yang = uid(demo_db, UNVERIFIED)
     assert verify_identity(
         demo_db, fixed_clock, user_id=liu_yang, name="刘洋", id_number="330106198403215310"
@@ -294,7 +299,7 @@ def test_certified_owner_then_needs_to_consent(demo_db: SessionFactory, fixed_cl
     assert certify_owner(demo_db, user_id=liu_yang, account_number="3301000004") == Certified("3301000004")
     assert certify_owner(demo_db, user_id=liu_yang, account_number="3301000004") == Certified("3301000004")
     assert certify_owner(demo_db, user_id=namesake, account_number="3301000004") == CertifyRefused(
-        CertifyRefusal.ALREADY_CERTIFIED_BY_OTHER
+        CertifyRefusal.NOT_THE_HOLDER
     )
     with demo_db.session_scope() as session:
         account = session.scalar(

@@ -13,8 +13,6 @@ from actions.accounts import (
     ActionAskBindConfirmed,
     ActionAskUnbindAccount,
     ActionBindAccount,
-    ActionCertifyOwner,
-    ActionDecideConsent,
     ActionListAccounts,
     ActionUnbindAccount,
     ValidateBindAccountForm,
@@ -22,6 +20,7 @@ from actions.accounts import (
 )
 from actions.form_validation import FAILURES_SLOT
 from actions.login import ActionDeliverNotices, ActionRouteRequest
+from actions.ownership import ActionCertifyOwner, ActionDecideConsent
 from bot.container import Services
 from bot.db.enums import ConsentStatus
 from bot.db.models import AccountBinding, BindingConsentRequest, ElectricityAccount
@@ -412,7 +411,7 @@ def test_a_first_certification_records_the_owner(action_deps: Services) -> None:
 
 def test_someone_who_is_not_the_holder_is_not_certified(action_deps: Services, two_accounts: int) -> None:
     messages, _ = run(ActionCertifyOwner(), _certify("3301000002"))  # 李娜 is not 王芳
-    assert responses(messages) == ["utter_certify_name_mismatch"]
+    assert responses(messages) == ["utter_certify_not_the_holder"]
     assert messages[0]["account_number"] == "3301000002"
 
 

@@ -17,10 +17,10 @@ from actions.enterprise_install import (
 )
 from actions.new_install import (
     ActionAskInstallCode,
-    ActionAskInstallConfirmed,
     ActionSubmitNewInstall,
     ValidateNewInstallForm,
 )
+from actions.new_install_summary import ActionAskInstallConfirmed
 from actions.progress import ActionQueryProgress
 from bot.container import Services
 from bot.db.enums import WorkOrderKind
@@ -225,12 +225,16 @@ def _agent_application(deps: Services, slot_id: int) -> dict[str, Any]:
     }
 
 
-def _with_code(deps: Services, slots: dict[str, Any]) -> dict[str, Any]:
-    sent, _ = run(ActionAskInstallCode(), _asked("ni_sms_code", **slots))
+def _with_code(deps: Services, slots: dict[str, Any], channel: str = "socketio") -> dict[str, Any]:
+    """The code sent and checked, the summary shown (and so frozen), then 提交."""
+    sent, _ = run(ActionAskInstallCode(), _asked("ni_sms_code", channel=channel, **slots))
     assert responses(sent) == ["utter_code_sent", "utter_ask_rt_sms_code"]
     _, checked = validate(ValidateNewInstallForm(), "ni_sms_code", sent_code(deps, "13800000002"),
-                          _asked("ni_sms_code", **slots))
-    return slots | {"ni_sms_code": checked["ni_sms_code"], "ni_confirmed": True}
+                          _asked("ni_sms_code", channel=channel, **slots))
+    slots |= {"ni_sms_code": checked["ni_sms_code"]}
+    shown, _ = run(ActionAskInstallConfirmed(), _asked("ni_confirmed", channel=channel, **slots))
+    assert responses(shown) == ["utter_ask_ni_confirmed"]
+    return slots | {"ni_confirmed": True}
 
 
 def test_the_summary_masks_phone_and_bank_account(action_deps: Services) -> None:
@@ -283,14 +287,12 @@ def test_a_slot_taken_before_submitting_is_asked_again_and_the_rest_kept(action_
 
 def test_on_the_hotline_documents_come_later_and_the_order_waits_for_them(action_deps: Services) -> None:
     log_in(action_deps, "13800000002", channel="ivr")
+    log_in(action_deps, "13800000002")  # only a logged-in chat uploads: the files built here are then dropped
     free, _ = _free_and_full(action_deps)
     slots = {key: value for key, value in _agent_application(action_deps, free[0].id).items()
              if key not in ("entity_proof", "power_of_attorney", "legal_rep_id")}
     assert "legal_rep_id" not in _required(_asked("ni_confirmed", channel="ivr", **slots))
-    run(ActionAskInstallCode(), _asked("ni_sms_code", channel="ivr", **slots))
-    _, checked = validate(ValidateNewInstallForm(), "ni_sms_code", sent_code(action_deps, "13800000002"),
-                          _asked("ni_sms_code", channel="ivr", **slots))
-    slots |= {"ni_sms_code": checked["ni_sms_code"], "ni_confirmed": True}
+    slots = _with_code(action_deps, slots, channel="ivr")
 
     messages, _ = run(ActionSubmitNewInstall(), _asked("ni_confirmed", channel="ivr", intent="affirm", **slots))
 

@@ -189,13 +189,23 @@ def test_a_name_and_id_the_registry_does_not_pair_are_not_matched(
     assert now is not None and not now.real_name_verified
 
 
-def test_an_id_verified_by_another_user_is_refused(action_deps: Services) -> None:
+def test_an_id_verified_by_another_user_gets_the_reply_of_a_mismatch(action_deps: Services) -> None:
+    """"Verified by another account" would confirm that a guessed name and ID number belong together."""
     user = log_in(action_deps, UNVERIFIED_PHONE)
-    messages, result = validate(
-        ValidateVerifyIdentityForm(), "identity_confirmed", True, _confirming(*ZHANG_WEI)
-    )
-    assert responses(messages) == ["utter_identity_used_by_other"]
+    genuine, result = validate(ValidateVerifyIdentityForm(), "identity_confirmed", True, _confirming(*ZHANG_WEI))
+    guessed, _ = validate(ValidateVerifyIdentityForm(), "identity_confirmed", True, _confirming("张三", ZHANG_WEI[1]))
+    assert genuine == guessed == [{**genuine[0], "response": "utter_identity_not_matched"}]
     assert result == CLEARED
+    assert user.user_id not in _real_names(action_deps)
+
+
+def test_after_five_attempts_a_day_the_form_ends_and_resumes_nothing(action_deps: Services) -> None:
+    user = log_in(action_deps, UNVERIFIED_PHONE)
+    for _ in range(5):
+        validate(ValidateVerifyIdentityForm(), "identity_confirmed", True, _confirming("马丽", ZHOU_MIN_ID))
+    messages, result = validate(ValidateVerifyIdentityForm(), "identity_confirmed", True, _confirming(*WANG))
+    assert responses(messages) == ["utter_identity_too_many_attempts"]
+    assert result == {"identity_confirmed": True, "pending_intent": None}
     assert user.user_id not in _real_names(action_deps)
 
 

@@ -328,3 +328,35 @@ def test_a_request_needing_an_account_binds_one_first(action_deps: Services) -> 
     messages, events = run(ActionRouteRequest(), make_tracker(intent="rename_transfer", text="我要更名"))
     assert responses(messages) == ["utter_bind_required"]
     assert events[-2:] == [SlotSet("pending_intent", "rename_transfer"), SlotSet(ROUTE_SLOT, "bind_account_form")]
+
+
+# --- limits per chat across phones ------------------------------------------------------
+
+
+def test_one_chat_asking_codes_for_a_sixth_phone_is_refused(action_deps: Services) -> None:
+    for n in range(5):
+        _, result = validate(ValidateLoginForm(), "phone_number", f"1390000000{n}", _phone_asked())
+        assert result["phone_number"] == f"1390000000{n}"
+    messages, result = validate(ValidateLoginForm(), "phone_number", "13900000005", _phone_asked())
+    assert responses(messages) == ["utter_code_too_many_phones"]
+    assert result == {"phone_number": None}
+    assert _sms_to(action_deps, "13900000005") == []
+    # Another chat is not affected.
+    other_chat = make_tracker(sender="another-chat", slots={"requested_slot": "phone_number"}, active_loop="login_form")
+    messages, _ = validate(ValidateLoginForm(), "phone_number", "13900000005", other_chat)
+    assert responses(messages) == ["utter_code_sent"]
+
+
+def test_twenty_wrong_codes_in_one_chat_stop_its_logins_for_the_day(action_deps: Services) -> None:
+    for n in range(5):  # 4 wrong codes each for 5 phones
+        phone = _request_code(action_deps, f"1390000000{n}")
+        wrong = f"{(int(sent_code(action_deps, phone)) + 1) % 1_000_000:06d}"
+        for _ in range(4):
+            messages, _ = validate(ValidateLoginForm(), "verification_code", wrong, _code_asked(phone))
+            assert responses(messages)[0] == "utter_code_wrong"
+    phone = "13900000000"
+    messages, result = validate(ValidateLoginForm(), "verification_code", sent_code(action_deps, phone),
+                                _code_asked(phone))
+    assert responses(messages) == ["utter_code_guess_limit"]
+    assert result == {"verification_code": None, "phone_number": None}
+    assert logged_in_as(action_deps) is None

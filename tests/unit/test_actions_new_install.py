@@ -7,12 +7,12 @@ import pytest
 
 from actions.new_install import (
     ActionAskInstallCode,
-    ActionAskInstallConfirmed,
     ActionAskInstallRegion,
     ActionAskProofRole,
     ActionSubmitNewInstall,
     ValidateNewInstallForm,
 )
+from actions.new_install_summary import ActionAskInstallConfirmed
 from actions.progress import ActionQueryProgress
 from bot.container import Services
 from tests.unit.action_harness import (
@@ -94,7 +94,9 @@ def test_an_agent_application_becomes_a_work_order(action_deps: Services) -> Non
     assert responses(sent) == ["utter_code_sent", "utter_ask_rt_sms_code"]
     _, checked = validate(ValidateNewInstallForm(), "ni_sms_code", sent_code(action_deps, "13800000002"),
                           _asked("ni_sms_code", **slots))
-    slots |= {"ni_sms_code": checked["ni_sms_code"], "ni_confirmed": True}
+    slots |= {"ni_sms_code": checked["ni_sms_code"]}
+    run(ActionAskInstallConfirmed(), _asked("ni_confirmed", **slots))  # the summary, frozen
+    slots |= {"ni_confirmed": True}
 
     messages, _ = run(ActionSubmitNewInstall(), _asked("ni_confirmed", intent="affirm", **slots))
 

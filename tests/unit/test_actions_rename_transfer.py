@@ -15,11 +15,13 @@ from actions.rename_transfer import (
     ActionSubmitRenameTransfer,
     ValidateRenameTransferForm,
 )
+from actions.rename_transfer_summary import ActionAskRenameConfirmed
 from bot.container import Services
 from bot.db.enums import WorkOrderStatus
 from bot.services.accounts import bind
 from bot.services.work_orders import advance_order
 from tests.unit.action_harness import (
+    CHANNEL,
     form_asking,
     log_in,
     make_tracker,
@@ -118,6 +120,7 @@ def test_settlement_follows_the_balance(action_deps: Services) -> None:
 def test_only_a_file_this_chat_sent_is_taken(action_deps: Services) -> None:
     log_in(action_deps, "13800000001")
     own = upload_pdf(action_deps)
+    log_in(action_deps, "13800000002", sender="someone-else")
     other = upload_pdf(action_deps, sender="someone-else")
     for attachment, accepted in ((own, True), (other, False)):
         tracker = _asked("property_certificate", intent="send_file", entities={"attachment_id": attachment})
@@ -127,16 +130,23 @@ def test_only_a_file_this_chat_sent_is_taken(action_deps: Services) -> None:
     assert responses(typed)[0] == "utter_rt_upload_needed"
 
 
-def _transfer_slots(deps: Services) -> dict:
-    """A complete 过户 by the holder: code sent and checked, certificate uploaded."""
+def _summarised(slots: dict, channel: str = CHANNEL) -> dict:
+    """The summary of these answers shown (and so frozen), then 提交."""
+    shown, _ = run(ActionAskRenameConfirmed(), _asked("rt_confirmed", channel=channel, **slots))
+    assert responses(shown) == ["utter_ask_rt_confirmed"]
+    return slots | {"rt_confirmed": True}
+
+
+def _transfer_slots(deps: Services, **answers: Any) -> dict:
+    """A complete 过户 by the holder: code sent and checked, certificate uploaded, summary shown."""
     slots = {**HOLDER, "change_type": "过户", "rt_ownership_change": True, "rt_notice_read": "read",
              "new_holder_name": "王小明", "new_holder_id": "110105199003078510", "contact_phone": "13900000005",
-             "settlement": "结清后过户", "property_certificate": upload_pdf(deps)}
+             "settlement": "结清后过户", "property_certificate": upload_pdf(deps), **answers}
     asked, _ = run(ActionAskRenameCode(), _asked("rt_sms_code", **slots))
     assert responses(asked) == ["utter_code_sent", "utter_ask_rt_sms_code"]
     _, result = validate(ValidateRenameTransferForm(), "rt_sms_code", sent_code(deps, "13900000005"),
                          _asked("rt_sms_code", **slots))
-    return slots | {"rt_sms_code": result["rt_sms_code"], "rt_confirmed": True}
+    return _summarised(slots | {"rt_sms_code": result["rt_sms_code"]})
 
 
 def test_a_transfer_becomes_a_work_order_that_progress_shows(action_deps: Services) -> None:
@@ -157,7 +167,7 @@ def test_a_transfer_becomes_a_work_order_that_progress_shows(action_deps: Servic
 
 def test_a_failed_submission_keeps_the_answers_and_asks_again(action_deps: Services) -> None:
     log_in(action_deps, "13800000001")
-    slots = _transfer_slots(action_deps) | {"new_holder_id": "110105199003078511"}  # forged past validation
+    slots = _transfer_slots(action_deps, new_holder_id="110105199003078511")  # forged past validation
 
     messages, events = run(ActionSubmitRenameTransfer(), _asked("rt_confirmed", intent="affirm", **slots))
 
@@ -197,7 +207,7 @@ def _transfer_slots_by_phone(deps: Services) -> dict:
     run(ActionAskRenameCode(), _asked("rt_sms_code", channel="ivr", **slots))
     _, result = validate(ValidateRenameTransferForm(), "rt_sms_code", sent_code(deps, "13900000004"),
                          _asked("rt_sms_code", channel="ivr", **slots))
-    return slots | {"rt_sms_code": result["rt_sms_code"], "rt_confirmed": True}
+    return _summarised(slots | {"rt_sms_code": result["rt_sms_code"]}, channel="ivr")
 
 
 def test_a_status_change_is_told_once_on_the_next_message(action_deps: Services) -> None:

@@ -1,17 +1,20 @@
 """Bill photos in chat: the router and the bind form read the 户号 from a file the chat sent."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.accounts import ValidateBindAccountForm
 from actions.form_validation import FAILURES_SLOT
 from actions.login import ActionRouteRequest
-from bot.channels.uploads import file_message
+from bot.channels.uploads import file_message, receive_file
 from bot.container import Services
 from bot.services.attachments import StoredUpload, UploadProblem, store_upload
 from bot.services.routing import NOTHING, ROUTE_SLOT
 from tests.bill_photos import bill_photo
+from tests.sample_files import MINIMAL_PDF
 from tests.unit.action_harness import CHANNEL, SENDER, log_in, make_tracker, responses, run, validate
 
 
@@ -45,13 +48,25 @@ def test_a_bill_photo_starts_binding_its_account(action_deps: Services) -> None:
     ]
 
 
-def test_a_bill_photo_from_an_anonymous_chat_logs_in_first_and_keeps_the_number(action_deps: Services) -> None:
-    messages, events = run(ActionRouteRequest(), _file_tracker(_sent(action_deps, bill_photo("3301000002"))))
-    assert responses(messages) == ["utter_barcode_read", "utter_login_required"]
-    assert events == [
-        SlotSet("account_number", "3301000002"), SlotSet("region", None), SlotSet("request_text", None),
-        SlotSet("pending_intent", "bind_account"), SlotSet(ROUTE_SLOT, "login_form"),
-    ]
+def test_a_file_from_an_anonymous_chat_is_not_stored_and_the_way_to_log_in_is_explained(
+    action_deps: Services,
+) -> None:
+    message = asyncio.run(receive_file(
+        action_deps, channel=CHANNEL, sender_id=SENDER, filename="bill.png", data=bill_photo("3301000002"),
+    ))
+    assert message == '/send_file{"upload_problem": "login_required"}'
+    assert not action_deps.settings.files_dir.exists()
+    messages, events = run(ActionRouteRequest(), _file_tracker({"upload_problem": "login_required"}))
+    assert responses(messages) == ["utter_upload_login_required"]
+    assert "3301000002" not in str(messages)
+    assert events == [SlotSet(ROUTE_SLOT, NOTHING)]
+
+
+def test_the_channel_stores_a_logged_in_chats_file(action_deps: Services) -> None:
+    log_in(action_deps, "13800000002")
+    message = asyncio.run(receive_file(action_deps, channel=CHANNEL, sender_id=SENDER, filename="x.pdf",
+                                       data=MINIMAL_PDF))
+    assert message.startswith('/send_file{"attachment_id": "')
 
 
 @pytest.mark.parametrize(
@@ -60,6 +75,9 @@ def test_a_bill_photo_from_an_anonymous_chat_logs_in_first_and_keeps_the_number(
         ({"upload_problem": "too_large"}, "utter_upload_too_large"),
         ({"upload_problem": "wrong_type"}, "utter_upload_wrong_type"),
         ({"upload_problem": "empty"}, "utter_upload_empty"),
+        ({"upload_problem": "login_required"}, "utter_upload_login_required"),
+        ({"upload_problem": "quota_exceeded"}, "utter_upload_quota"),
+        ({"upload_problem": "image_too_large"}, "utter_upload_image_too_large"),
         ({"upload_problem": "made-up"}, "utter_upload_not_found"),
         ({}, "utter_upload_not_found"),
         ({"attachment_id": "424242"}, "utter_upload_not_found"),
@@ -74,6 +92,7 @@ def test_a_refused_or_missing_file_is_explained_and_nothing_starts(
 
 
 def test_a_photo_without_a_code_is_explained(action_deps: Services) -> None:
+    log_in(action_deps, "13800000002")
     blank = bill_photo("no account here")
     messages, events = run(ActionRouteRequest(), _file_tracker(_sent(action_deps, blank)))
     assert responses(messages) == ["utter_barcode_unreadable"]
@@ -82,6 +101,7 @@ def test_a_photo_without_a_code_is_explained(action_deps: Services) -> None:
 
 def test_another_chats_photo_cannot_be_used(action_deps: Services) -> None:
     log_in(action_deps, "13800000002")
+    log_in(action_deps, "13800000004", sender="someone-else")
     theirs = _sent(action_deps, bill_photo("3301000003"), sender="someone-else")
     messages, events = run(ActionRouteRequest(), _file_tracker(theirs))
     assert responses(messages) == ["utter_upload_not_found"]

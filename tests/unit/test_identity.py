@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from bot.db.models import RealNameRecord
 from bot.db.session import SessionFactory
 from bot.seed import CITIZENS, DEMO_USERS, ZHANG_WEI, ZHAO_QIANG, DemoPerson
 from bot.services.identity import (
+    ATTEMPTS_PER_DAY,
     DatabaseIdentityRegistry,
     IdentityRejected,
     IdentityRejection,
@@ -210,6 +211,33 @@ def test_verifying_again_with_the_same_id_is_a_no_op_and_another_id_is_refused(
         IdentityRejection.USER_ALREADY_VERIFIED
     )
     assert verified_name(demo_db, user_id_of(demo_db, "13800000001")) == "张伟"
+
+
+def test_a_user_asks_the_registry_five_times_a_day(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
+    asked: list[str] = []
+
+    class CountingRegistry(DatabaseIdentityRegistry):
+        def check(self, name: str, id_number: str) -> RegistryVerdict:
+            asked.append(name)
+            return super().check(name, id_number)
+
+    registry = CountingRegistry(demo_db)
+    assert ATTEMPTS_PER_DAY == 5
+    guesses = ["李一", "李二", "李三", "李四", "李五"]
+    for name in guesses:  # trying names against one ID number
+        assert _verify(demo_db, fixed_clock, UNVERIFIED_PHONE, name, WANG_FANG_ID, registry=registry) == (
+            IdentityRejected(IdentityRejection.NAME_MISMATCH)
+        )
+    # The sixth attempt is refused without asking the registry, even with the right pair.
+    assert _verify(demo_db, fixed_clock, UNVERIFIED_PHONE, "王芳", WANG_FANG_ID, registry=registry) == (
+        IdentityRejected(IdentityRejection.TOO_MANY_ATTEMPTS)
+    )
+    assert asked == guesses
+    assert verified_name(demo_db, user_id_of(demo_db, UNVERIFIED_PHONE)) is None
+    # Other users are not affected; the next China calendar day starts afresh.
+    assert _verify(demo_db, fixed_clock, "13800000001", "张伟", ZHANG_WEI.id_number) == Verified("3301**********123X")
+    fixed_clock.advance(timedelta(days=1))
+    assert _verify(demo_db, fixed_clock, UNVERIFIED_PHONE, "王芳", WANG_FANG_ID) == Verified("3301**********2340")
 
 
 def test_another_registry_plugs_in(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:

@@ -6,21 +6,52 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from stdnum.cn import uscc
 
 from bot.clock import FixedClock
-from bot.db.models import Invoice
+from bot.db.id_hash import hash_id_number
+from bot.db.models import AccountBinding, ElectricityAccount, Invoice, RealNameRecord
 from bot.db.session import SessionFactory
+from bot.privacy import mask_id_number
 from bot.services.accounts import NotBound
 from bot.services.bills import NoBillReason
 from bot.services.invoices import InvoiceIssued, InvoiceKind, InvoiceRefusal, InvoiceRefused, issue_invoice
 from tests.unit.bill_fixtures import ACCOUNT, Billed, make_billing_history
+from tests.unit.conftest import FIXED_NOW
+from tests.unit.db_factories import add_user
+
+HOLDER_ID = "330106198001010019"  # 钱多多's resident ID (the hand-made account's holder)
+
+
+def _verify(sf: SessionFactory, user_id: int, name: str, id_number: str) -> None:
+    with sf.session_scope() as session:
+        session.add(RealNameRecord(
+            user_id=user_id, name=name, id_number_hash=hash_id_number(id_number),
+            id_number_masked=mask_id_number(id_number), verified_at=FIXED_NOW,
+        ))
 
 
 @pytest.fixture
 def billed(session_factory: SessionFactory) -> Billed:
-    return make_billing_history(session_factory)
+    """The billing history; its user is the holder: verified with the ID the accounts carry."""
+    history = make_billing_history(session_factory)
+    _verify(session_factory, history.user_id, "钱多多", HOLDER_ID)
+    with session_factory.session_scope() as session:
+        session.execute(update(ElectricityAccount).values(holder_id_hash=hash_id_number(HOLDER_ID)))
+    return history
+
+
+def _binder(sf: SessionFactory, phone: str, real_name: tuple[str, str] | None = None) -> int:
+    """Another user who bound the account (optionally real-name verified as ``real_name``)."""
+    with sf.session_scope() as session:
+        user = add_user(session, phone)
+        account_id = session.scalar(select(ElectricityAccount.id).where(ElectricityAccount.account_number == ACCOUNT))
+        session.add(AccountBinding(user_id=user.id, account_id=account_id, is_default=True, created_at=FIXED_NOW))
+        user_id = user.id
+    if real_name is not None:
+        _verify(sf, user_id, *real_name)
+    return user_id
 
 
 def _issue(sf: SessionFactory, clock: FixedClock, user_id: int, month: date | None,
@@ -95,3 +126,33 @@ def test_simultaneous_requests_issue_one_invoice(
     assert len(numbers) == 1
     with session_factory.session_scope() as session:
         assert session.scalar(select(func.count()).select_from(Invoice)) == 1
+
+
+# --- least privilege: the documents name the holder ----------------------------
+
+
+@pytest.mark.parametrize("kind", list(InvoiceKind))
+def test_a_binder_who_is_not_the_holder_gets_no_document_naming_the_holder(
+    session_factory: SessionFactory, fixed_clock: FixedClock, billed: Billed, kind: InvoiceKind
+) -> None:
+    unverified = _binder(session_factory, "13900000003")
+    stranger = _binder(session_factory, "13900000004", ("李娜", "330106198512152347"))
+    namesake = _binder(session_factory, "13900000005", ("钱多多", "110105199003078510"))  # same name, other ID
+    for user_id in (unverified, stranger, namesake):
+        for month in (date(2026, 9, 1), None):
+            assert _issue(session_factory, fixed_clock, user_id, month, kind) == InvoiceRefused(
+                InvoiceRefusal.HOLDER_ONLY
+            )
+    with session_factory.session_scope() as session:
+        assert session.scalar(select(func.count()).select_from(Invoice)) == 0
+
+
+def test_the_certified_owner_gets_the_invoice(
+    session_factory: SessionFactory, fixed_clock: FixedClock, billed: Billed
+) -> None:
+    owner = _binder(session_factory, "13900000006")
+    with session_factory.session_scope() as session:
+        session.execute(
+            update(ElectricityAccount).where(ElectricityAccount.account_number == ACCOUNT).values(owner_user_id=owner)
+        )
+    assert isinstance(_issue(session_factory, fixed_clock, owner, date(2026, 9, 1)), InvoiceIssued)

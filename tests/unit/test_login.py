@@ -67,7 +67,7 @@ def _identities(session_factory: SessionFactory) -> list[tuple[str, str, int | N
 def test_a_new_phone_is_registered_on_its_first_login(
     session_factory: SessionFactory, gateway: RecordingSmsGateway, fixed_clock: FixedClock
 ) -> None:
-    assert current_user(session_factory, channel=CHANNEL, sender_id=SENDER) is None
+    assert current_user(session_factory, fixed_clock, channel=CHANNEL, sender_id=SENDER) is None
     outcome = _login(session_factory, gateway, fixed_clock, "+86 138-0000-0001")
 
     assert outcome.newly_registered
@@ -80,7 +80,7 @@ def test_a_new_phone_is_registered_on_its_first_login(
         identity = session.scalars(select(ChatIdentity)).one()
         assert (identity.created_at, identity.last_seen_at) == (fixed_clock.now(), fixed_clock.now())
     assert _identities(session_factory) == [(CHANNEL, SENDER, outcome.user.user_id)]
-    assert current_user(session_factory, channel=CHANNEL, sender_id=SENDER) == outcome.user
+    assert current_user(session_factory, fixed_clock, channel=CHANNEL, sender_id=SENDER) == outcome.user
 
 
 def test_an_existing_user_logs_in_without_registering_again(
@@ -103,7 +103,7 @@ def test_an_existing_user_logs_in_without_registering_again(
     assert outcome == LoggedIn(expected, newly_registered=False)
     with session_factory.session_scope() as session:
         assert session.scalars(select(User.registered_at)).all() == [FIXED_NOW]
-    assert current_user(session_factory, channel=CHANNEL, sender_id=SENDER) == outcome.user
+    assert current_user(session_factory, fixed_clock, channel=CHANNEL, sender_id=SENDER) == outcome.user
 
 
 def test_a_new_login_relinks_the_identity_to_another_user(
@@ -118,7 +118,7 @@ def test_a_new_login_relinks_the_identity_to_another_user(
     with session_factory.session_scope() as session:
         identity = session.scalars(select(ChatIdentity)).one()
         assert identity.last_seen_at == fixed_clock.now()
-    assert current_user(session_factory, channel=CHANNEL, sender_id=SENDER) == second.user
+    assert current_user(session_factory, fixed_clock, channel=CHANNEL, sender_id=SENDER) == second.user
 
 
 def test_one_user_may_be_logged_in_on_several_identities(
@@ -130,7 +130,7 @@ def test_one_user_may_be_logged_in_on_several_identities(
     assert (first.newly_registered, second.newly_registered) == (True, False)
     assert first.user.user_id == second.user.user_id
     assert logout(session_factory, channel=CHANNEL, sender_id=SENDER)
-    assert current_user(session_factory, channel=CHANNEL, sender_id="sender-2") == second.user
+    assert current_user(session_factory, fixed_clock, channel=CHANNEL, sender_id="sender-2") == second.user
 
 
 def test_logout_unlinks_the_identity_but_keeps_the_user(
@@ -139,7 +139,7 @@ def test_logout_unlinks_the_identity_but_keeps_the_user(
     outcome = _login(session_factory, gateway, fixed_clock, PHONE)
 
     assert logout(session_factory, channel=CHANNEL, sender_id=SENDER) is True
-    assert current_user(session_factory, channel=CHANNEL, sender_id=SENDER) is None
+    assert current_user(session_factory, fixed_clock, channel=CHANNEL, sender_id=SENDER) is None
     assert logout(session_factory, channel=CHANNEL, sender_id=SENDER) is False
     assert logout(session_factory, channel=CHANNEL, sender_id="never-seen") is False
     assert _identities(session_factory) == [(CHANNEL, SENDER, None)]
@@ -153,8 +153,8 @@ def test_current_user_is_per_channel_and_sender(
     session_factory: SessionFactory, gateway: RecordingSmsGateway, fixed_clock: FixedClock
 ) -> None:
     _login(session_factory, gateway, fixed_clock, PHONE)
-    assert current_user(session_factory, channel=CHANNEL, sender_id="sender-2") is None
-    assert current_user(session_factory, channel="socketio", sender_id=SENDER) is None
+    assert current_user(session_factory, fixed_clock, channel=CHANNEL, sender_id="sender-2") is None
+    assert current_user(session_factory, fixed_clock, channel="socketio", sender_id=SENDER) is None
 
 
 @pytest.mark.parametrize("phone_text", ["", "12345", "12800000001", "138000000011", "我的手机号"])
@@ -193,7 +193,7 @@ def test_a_wrong_code_neither_registers_nor_links(
     with session_factory.session_scope() as session:
         assert session.scalars(select(User)).all() == []
     assert _identities(session_factory) == []
-    assert current_user(session_factory, channel=CHANNEL, sender_id=SENDER) is None
+    assert current_user(session_factory, fixed_clock, channel=CHANNEL, sender_id=SENDER) is None
 
 
 def test_without_a_login_code_nothing_happens(session_factory: SessionFactory, fixed_clock: FixedClock) -> None:

@@ -82,12 +82,62 @@ def test_redact_finds_data_inside_chinese_text(text: str, redacted: str) -> None
         "户号3301234567欠费128.58元",  # 10-digit account number and an amount
         "金额123456.78元",  # six digits before a decimal point are an amount, not a code
         "12345 和 1234567",  # 5 and 7 digits
-        "1380000000123",  # 13 digits: not a phone, too short for a card
-        "12800000001",  # 11 digits but no mobile prefix
+        "户号：3301000001，户号是3301000002",  # a 户号 named as one (a 13-digit one too)
+        "户号 3303301000001已绑定",
+        "2026年11月23日 2026-11-23 2026/11/23 10:30:15",  # dates and times
+        "应缴¥128.58，预存 5000.00 元，共5005度",  # amounts and kWh
+        "工单GD20261123001，凭证号PR2026112300000001",  # our letter-prefixed references
+        "0.123456",  # a decimal's fraction is not a code
     ],
 )
 def test_redact_leaves_other_numbers(text: str) -> None:
     assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        # Full-width digits, letters and spaces (Chinese input methods type them).
+        ("我的手机是１３８０００００００１", "我的手机是138****0001"),
+        ("身份证３３０１０６１９９００１０１１２３Ｘ，谢谢", "身份证3301**********123X，谢谢"),
+        ("验证码：１２３４５６", "验证码：******"),
+        ("卡号６２２５　８８０１　１２３４　１２３４", "卡号尾号1234"),
+        # ID numbers written in groups.
+        ("330106 19900101 123X", "3301**********123X"),
+        ("3301-0619-9001-0112-3X", "3301**********123X"),
+        ("3301 0619 9001 0112 3x", "3301**********123X"),
+        # Bank accounts of 8 to 30 digits, grouped or not (the 专票's 银行账号).
+        ("12345678", "尾号5678"),
+        ("1234 5678 9012", "尾号9012"),
+        ("对公账号：330100000012345678901234567890", "对公账号：尾号7890"),
+        ("1380000000123", "尾号0123"),  # 13 digits: not a phone, but it could be an account
+        ("12800000001", "尾号0001"),  # 11 digits without a mobile prefix: the same
+        ("3301000001", "尾号0001"),  # a 户号 typed alone cannot be told from an account
+        # A code or number followed by a letter.
+        ("验证码123456a", "验证码******a"),
+        ("123456X", "******X"),
+        ("123456x再见", "******x再见"),
+        ("13800000001abc", "138****0001abc"),
+        # Several numbers separated by spaces are masked one by one.
+        ("13800000001 33010619900101123X 6225880112341234 123456",
+         "138****0001 3301**********123X 尾号1234 ******"),
+    ],
+)
+def test_redact_closes_the_gaps(text: str, redacted: str) -> None:
+    assert redact(text) == redacted
+    assert redact(redacted) == redacted
+
+
+def test_redact_changes_only_what_it_masks() -> None:
+    text = "（户号３３０１０００００１）手机：１３８０００００００１！"
+    assert redact(text) == "（户号３３０１０００００１）手机：138****0001！"
+
+
+def test_the_log_filter_closes_the_gaps_too(isolated_logger: tuple[logging.Logger, ListHandler]) -> None:
+    logger, handler = isolated_logger
+    handler.addFilter(RedactingLogFilter())
+    logger.info("user typed %s and %s", "１３８０００００００１", "330106 19900101 123X")
+    assert handler.lines == ["user typed 138****0001 and 3301**********123X"]
 
 
 def test_redact_is_idempotent() -> None:

@@ -27,6 +27,8 @@ from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import inspect
 
 import bot.rasa_ext
+from bot.clock import FixedClock
+from bot.db.session import SessionFactory
 from bot.privacy import uninstall_log_redaction
 from bot.rasa_ext.stores import ConfiguredEventBroker, ConfiguredLockStore, ConfiguredSQLTrackerStore
 from bot.settings import PROJECT_ROOT
@@ -76,15 +78,19 @@ def _conversation(domain: Domain, sender_id: str) -> DialogueStateTracker:
     return tracker
 
 
-def _store(monkeypatch: pytest.MonkeyPatch, url: str, domain: Domain) -> ConfiguredSQLTrackerStore:
+def _store(
+    monkeypatch: pytest.MonkeyPatch, url: str, domain: Domain, business: SessionFactory, clock: FixedClock
+) -> ConfiguredSQLTrackerStore:
+    """The tracker store on ``url``; the slot vault and erasure queue in the business database."""
     monkeypatch.setenv("TRACKER_STORE_URL", url)
-    return ConfiguredSQLTrackerStore(domain=domain)
+    return ConfiguredSQLTrackerStore(domain=domain, session_factory=business, clock=clock)
 
 
 def test_tracker_store_uses_tracker_store_url(
-    empty_database_url: str, domain: Domain, monkeypatch: pytest.MonkeyPatch
+    empty_database_url: str, domain: Domain, monkeypatch: pytest.MonkeyPatch,
+    session_factory: SessionFactory, fixed_clock: FixedClock,
 ) -> None:
-    store = _store(monkeypatch, empty_database_url, domain)
+    store = _store(monkeypatch, empty_database_url, domain, session_factory, fixed_clock)
     try:
         assert store.engine.url.render_as_string(hide_password=False) == empty_database_url
         assert "events" in inspect(store.engine).get_table_names()
@@ -93,16 +99,17 @@ def test_tracker_store_uses_tracker_store_url(
 
 
 def test_a_conversation_survives_a_restart(
-    empty_database_url: str, domain: Domain, monkeypatch: pytest.MonkeyPatch
+    empty_database_url: str, domain: Domain, monkeypatch: pytest.MonkeyPatch,
+    session_factory: SessionFactory, fixed_clock: FixedClock,
 ) -> None:
     sender_id = f"web-{uuid.uuid4().hex[:8]}"
-    first = _store(monkeypatch, empty_database_url, domain)
+    first = _store(monkeypatch, empty_database_url, domain, session_factory, fixed_clock)
     try:
         asyncio.run(first.save(_conversation(domain, sender_id)))
     finally:
         first.engine.dispose()
 
-    restarted = _store(monkeypatch, empty_database_url, domain)  # a new process, same database
+    restarted = _store(monkeypatch, empty_database_url, domain, session_factory, fixed_clock)  # a new process
     try:
         tracker = asyncio.run(restarted.retrieve(sender_id))
         unknown = asyncio.run(restarted.retrieve("nobody"))

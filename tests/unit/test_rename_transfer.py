@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.clock import CHINA_TZ, FixedClock
 from bot.db.enums import AccountCategory, HolderKind, WorkOrderKind, WorkOrderStatus
+from bot.db.id_hash import hash_id_number
 from bot.db.models import Attachment, ElectricityAccount, WorkOrder
 from bot.db.session import SessionFactory
 from bot.services.accounts import Bound, bind
@@ -188,11 +189,16 @@ def test_the_certified_owner_is_the_holder_whatever_the_name(demo_db: SessionFac
     assert applicant_role(demo_db, user_id=li, account_number="3301000004") is ApplicantRole.HOLDER
 
 
-def test_the_holders_name_is_compared_normalised(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
+def test_the_holder_is_decided_by_the_id_not_the_name(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
+    """A holder called 李娜 does not make 李娜 the holder; the holder's ID on the account does."""
     li = _bound(demo_db, fixed_clock, LI, "3301000002")
     with demo_db.session_scope() as session:
         account = session.scalars(select(ElectricityAccount).where(ElectricityAccount.account_number == "3301000002"))
-        account.one().holder_name = " 李 娜 "
+        account.one().holder_name = "李娜"
+    assert applicant_role(demo_db, user_id=li, account_number="3301000002") is ApplicantRole.AGENT
+    with demo_db.session_scope() as session:
+        account = session.scalars(select(ElectricityAccount).where(ElectricityAccount.account_number == "3301000002"))
+        account.one().holder_id_hash = hash_id_number("330106198512152347")  # 李娜's ID
     assert applicant_role(demo_db, user_id=li, account_number="3301000002") is ApplicantRole.HOLDER
 
 

@@ -169,3 +169,23 @@ def test_fixed_clock_advance_and_set() -> None:
 def test_fixed_clock_does_not_move_by_itself() -> None:
     clock = FixedClock(date(2026, 11, 23))
     assert clock.now() == clock.now() == datetime(2026, 11, 23, 9, 0, tzinfo=CHINA_TZ)
+
+
+def test_secrets_environment_and_link_lifetime_come_from_the_environment() -> None:
+    from bot.db.id_hash import DEV_ID_HASH_SECRET
+    from bot.settings import DEV_FILE_URL_SECRET
+
+    defaults = Settings.from_env({})
+    assert (defaults.bot_env, defaults.id_hash_secret, defaults.file_url_secret) == (
+        "", DEV_ID_HASH_SECRET, DEV_FILE_URL_SECRET)
+    assert defaults.published_file_ttl_hours == 24
+    settings = Settings.from_env({"BOT_ENV": " Demo ", "ID_HASH_SECRET": "i", "FILE_URL_SECRET": "f",
+                                  "PUBLISHED_FILE_TTL_HOURS": "2"})
+    assert (settings.bot_env, settings.id_hash_secret, settings.file_url_secret) == ("demo", "i", "f")
+    assert settings.published_file_ttl_hours == 2
+
+
+def test_secrets_stay_out_of_the_settings_repr() -> None:
+    text = repr(Settings.from_env({"ID_HASH_SECRET": "i-secret", "FILE_URL_SECRET": "f-secret",
+                                   "PAYMENT_GATEWAY_SECRET": "p-secret"}))
+    assert "i-secret" not in text and "f-secret" not in text and "p-secret" not in text
