@@ -7,6 +7,8 @@ send nothing to the model).
 
 * Length: DIET's attention grows with the square of the message length (a 60 KB message
   exhausts the server's memory), so a message over ``MAX_MESSAGE_CHARS`` is refused.
+* Payloads: a typed ``/intent`` that only the system may send (``/session_start``,
+  ``/EXTERNAL_order_update``…) is passed on as plain words (:mod:`bot.channels.payloads`).
 * Rate: ``MESSAGES_PER_MINUTE`` per chat (channel + sender) and
   ``CHANNEL_MESSAGES_PER_MINUTE`` per channel, in fixed one-minute windows of the
   injectable clock. A REST caller chooses its sender id, so the per-chat limit only slows
@@ -24,6 +26,7 @@ from functools import lru_cache
 
 import redis
 
+from bot.channels.payloads import defuse_system_payload
 from bot.channels.replies import domain_text
 from bot.clock import Clock
 from bot.container import services
@@ -85,7 +88,7 @@ class InboundGuard:
         if len(text) > self._max_chars:
             log.info("message refused on channel %s: %d characters", channel, len(text))
             return Refused(domain_text(TOO_LONG, max_chars=self._max_chars), TOO_LONG)
-        return Admitted(text)
+        return Admitted(defuse_system_payload(text))
 
     def _take(self, key: str, limit: int) -> bool:
         try:

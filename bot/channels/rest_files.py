@@ -5,21 +5,13 @@
   photo, a certificate): the file is checked and stored, the chat gets the intent
   ``send_file`` and the replies come back as JSON, like a message.
 
-REST is the channel of a trusted backend (the utility's app server), which vouches for the
-sender id: a chat is logged in per (channel, sender), so whoever may post here may speak as
-any REST chat. Hence, unlike Rasa's own REST channel:
-
-* with REST_CHANNEL_TOKEN set, every request needs ``Authorization: Bearer <token>``; the
-  server refuses to start without one when RASA_HOST is not loopback (:mod:`bot.auth_tokens`);
-* a missing, empty, non-string or over-long sender is a 400 (no shared ``default`` chat), and
-  so is a body that is not JSON or a message that is not a string — never a 500;
-* the caller cannot pick another ``input_channel`` (that would let it act as a WeChat user),
-  nor attach metadata, nor stream;
-* every text passes :func:`bot.channels.inbound_guard.screen_inbound` before Rasa sees it.
+REST is the channel of a trusted backend (:mod:`bot.channels.backend_requests`: bearer token,
+no shared ``default`` chat, 400s instead of 500s). Unlike Rasa's own REST channel, the caller
+cannot pick another ``input_channel`` (that would let it act as a WeChat user), nor attach
+metadata, nor stream, and every text passes :func:`bot.channels.inbound_guard.screen_inbound`.
 """
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -29,33 +21,19 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.auth_tokens import bearer_token, rest_channel_token, token_matches
+from bot.channels.backend_requests import MAX_SENDER_LENGTH, BackendAuth, bad_request, message_of, sender_problem
 from bot.channels.inbound_guard import Refused, screen_inbound
 from bot.channels.uploads import receive_file
 from bot.container import services
-from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-MAX_SENDER_LENGTH = 128
+__all__ = ["MAX_SENDER_LENGTH", "RestWithFilesInput"]
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
-
-
-def sender_problem(sender: object) -> str | None:
-    """Why ``sender`` cannot name a conversation, or None when it can."""
-    if not isinstance(sender, str) or not sender.strip():
-        return "'sender' is required: a non-empty string naming the conversation"
-    if len(sender) > MAX_SENDER_LENGTH:
-        return f"'sender' is longer than {MAX_SENDER_LENGTH} characters"
-    return None
-
-
-def bad_request(problem: str) -> HTTPResponse:
-    return response.json({"error": problem}, status=400)
 
 
 class RestWithFilesInput(InputChannel):
     def __init__(self, token: str | None = None) -> None:
-        self.token = token  # None: open (allowed on loopback only, see from_credentials)
+        self.auth = BackendAuth(token)
 
     @classmethod
     def name(cls) -> str:
@@ -63,16 +41,7 @@ class RestWithFilesInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        """From the environment (credentials.yml cannot read it); raises
-        :class:`bot.auth_tokens.ExposedWithoutToken` so Rasa does not start open beyond loopback."""
-        settings = Settings.from_env()
-        return cls(rest_channel_token(settings.rest_channel_token, settings.rasa_host))
-
-    def unauthorized(self, request: Request) -> HTTPResponse | None:
-        """A 401 unless the request carries the bearer token (when one is required)."""
-        if self.token is None or token_matches(bearer_token(request.headers.get("authorization")), self.token):
-            return None
-        return response.json({"error": "not authenticated"}, status=401, headers={"WWW-Authenticate": "Bearer"})
+        return cls(BackendAuth.from_settings().token)
 
     async def deliver(self, on_new_message: OnNewMessage, sender: str, text: str) -> HTTPResponse:
         """Screen the text, hand it to Rasa and answer with the replies as JSON."""
@@ -95,24 +64,16 @@ class RestWithFilesInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if refusal := self.unauthorized(request):
+            if refusal := self.auth.unauthorized(request):
                 return refusal
-            try:
-                body = json.loads(request.body or b"")
-            except ValueError:
-                return bad_request("the body must be JSON: {\"sender\": ..., \"message\": ...}")
-            if not isinstance(body, dict):
-                return bad_request("the body must be a JSON object: {\"sender\": ..., \"message\": ...}")
-            if problem := sender_problem(body.get("sender")):
-                return bad_request(problem)
-            message = body.get("message")
-            if not isinstance(message, str):
-                return bad_request("'message' is required: a string")
-            return await self.deliver(on_new_message, body["sender"], message)
+            parsed = message_of(request)
+            if isinstance(parsed, HTTPResponse):
+                return parsed
+            return await self.deliver(on_new_message, *parsed)
 
         @webhook.route("/upload", methods=["POST"])
         async def upload(request: Request) -> HTTPResponse:
-            if refusal := self.unauthorized(request):
+            if refusal := self.auth.unauthorized(request):
                 return refusal
             sender = request.form.get("sender") if request.form else None
             if problem := sender_problem(sender):

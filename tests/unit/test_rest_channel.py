@@ -144,7 +144,7 @@ def test_the_channel_takes_its_token_from_the_environment(
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    assert RestWithFilesInput.from_credentials(None).token == token
+    assert RestWithFilesInput.from_credentials(None).auth.token == token
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "10.1.2.3", "assistant.example.cn"])
