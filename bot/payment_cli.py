@@ -7,8 +7,9 @@ import asyncio
 
 from bot.cli import CliContext, Command, no_arguments, register
 from bot.db.enums import PaymentStatus
+from bot.dev_secrets import refuse_development_secrets
 from bot.money import format_yuan_symbol
-from bot.payments.gateway import gateway_from_settings
+from bot.payments.gateway import PaymentGateway, gateway_from_settings
 from bot.services.autopay import run_autopay
 from bot.services.payment_ledger import PaymentRecord
 from bot.services.payments import resolve_pending
@@ -22,9 +23,15 @@ def _line(record: PaymentRecord) -> str:
     return f"{record.account_number}  {record.order_id}  {format_yuan_symbol(record.amount_fen)}  {outcome}"
 
 
+def _gateway(context: CliContext) -> PaymentGateway:
+    """The gateway client; never with a development secret outside the demo (bot.dev_secrets)."""
+    refuse_development_secrets(context.settings)
+    return gateway_from_settings(context.settings, context.session_factory(), context.clock)
+
+
 def _autopay_run(_args: argparse.Namespace, context: CliContext) -> int:
+    gateway = _gateway(context)
     session_factory = context.session_factory()
-    gateway = gateway_from_settings(context.settings, session_factory, context.clock)
     result = asyncio.run(run_autopay(session_factory, context.clock, gateway))
     for record in result.charged:
         context.print(_line(record))
@@ -35,8 +42,8 @@ def _autopay_run(_args: argparse.Namespace, context: CliContext) -> int:
 
 
 def _payments_resolve(_args: argparse.Namespace, context: CliContext) -> int:
+    gateway = _gateway(context)
     session_factory = context.session_factory()
-    gateway = gateway_from_settings(context.settings, session_factory, context.clock)
     settled = asyncio.run(resolve_pending(session_factory, context.clock, gateway))
     for record in settled:
         context.print(_line(record))

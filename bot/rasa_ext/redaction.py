@@ -23,7 +23,7 @@ from bot.privacy import redact
 
 # SMS codes are checked in the turn they are typed and replaced by a marker (or cleared):
 # the raw code is never needed again, so it is not kept anywhere, not even for a while.
-DROPPED_SLOTS = frozenset({"verification_code", "rt_sms_code", "ni_sms_code"})
+DROPPED_SLOTS = frozenset({"verification_code", "rt_sms_code", "ni_sms_code", "pay_sms_code", "autopay_sms_code"})
 VAULT_KEY = "vault"
 
 Keep = Callable[[str, Any], str]  # (slot, raw value) -> reference

@@ -93,6 +93,14 @@ def test_python_m_bot_gateway_refuses(tmp_path: Path) -> None:
     assert not (tmp_path / "g.db").exists()
 
 
+@pytest.mark.parametrize("command", [["autopay", "run"], ["payments", "resolve"]])
+def test_the_payment_jobs_refuse(tmp_path: Path, command: list[str]) -> None:
+    database = tmp_path / "app.db"
+    result = _run(["-m", "bot", *command], _production_env(DATABASE_URL=f"sqlite:///{database}"))
+    assert _refused(result), result.stderr
+    assert not database.exists()
+
+
 def test_the_action_server_refuses_when_it_loads_the_actions() -> None:
     refused = _run(["-c", "import actions"], _production_env())
     assert _refused(refused), refused.stderr

@@ -109,6 +109,21 @@ def test_no_raw_personal_data_reaches_the_events_table(store: ConfiguredSQLTrack
     assert user_events[2]["parse_data"]["entities"][0]["value"] == "3301**********123X"
 
 
+@pytest.mark.parametrize("slot", ["rt_sms_code", "ni_sms_code", "pay_sms_code", "autopay_sms_code"])
+def test_no_form_keeps_a_raw_sms_code(
+    store: ConfiguredSQLTrackerStore, domain: Domain, session_factory: SessionFactory, slot: str
+) -> None:
+    sender_id = f"chat-{uuid.uuid4().hex[:8]}"
+    tracker = DialogueStateTracker(sender_id, domain.slots)
+    for event in (ActionExecuted("action_listen"), _said(CODE, "inform", []), SlotSet(slot, CODE)):
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+
+    assert not _has(CODE, "\n".join(_stored_rows(store, sender_id)))
+    with session_factory.session_scope() as session:
+        assert session.execute(select(SlotVaultEntry).where(SlotVaultEntry.slot == slot)).first() is None
+
+
 def test_the_dialogue_still_reads_what_it_needs_in_later_turns(
     store: ConfiguredSQLTrackerStore, domain: Domain, fixed_clock: FixedClock, session_factory: SessionFactory
 ) -> None:
