@@ -134,7 +134,7 @@ def test_the_cli_job_reports_what_it_charged(
     demo_db, fixed_clock, demo_gateway: DemoGateway, migrated_database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _sign_up(demo_db, fixed_clock)
-    settings = Settings(database_url=migrated_database_url, payment_gateway_secret=demo_gateway.secret,
+    settings = Settings(database_url=migrated_database_url, payment_gateway_secret=demo_gateway.secret, bot_env="demo",
                         payment_gateway=demo_gateway.url)
 
     assert main(["autopay", "run"], settings=settings, clock=fixed_clock) == 0
