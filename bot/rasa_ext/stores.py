@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,6 +32,11 @@ from bot.db.session import SessionFactory
 from bot.rasa_ext.redaction import redact_event, restored_events, storable_events, vault_refs
 from bot.services import conversation_privacy as privacy
 from bot.settings import Settings
+
+# The vault's expired rows and the erasures whose conversation never came back are cleared by
+# a save at most this often: housekeeping for the whole table, not work every turn must do
+# (expired vault values are never read back in any case: slot_values filters on expiry).
+HOUSEKEEPING_INTERVAL = timedelta(minutes=1)
 
 
 class ConfiguredSQLTrackerStore(SQLTrackerStore):
@@ -59,6 +64,7 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
         self._business = session_factory
         self._clock = clock
         self._vault_time = timedelta(minutes=settings.slot_vault_minutes)
+        self._next_housekeeping: datetime | None = None
 
     def _deps(self) -> tuple[SessionFactory, Clock]:
         if self._business is None or self._clock is None:
@@ -103,10 +109,18 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
                     data=json.dumps(data),
                 ))
             session.commit()
-            privacy.purge_expired_slot_values(vault, now)
-            due = privacy.erasures_due(vault, now)
+            due = self._housekeeping(vault, now)
         for other in due:  # conversations of an erased user that have not come back
             self._erase_if_requested(other)
+
+    def _housekeeping(self, vault: Session, now: datetime) -> list[str]:
+        """At most once per HOUSEKEEPING_INTERVAL: drop expired vault values; the queued
+        erasures that are due (their conversations are then deleted by the caller)."""
+        if self._next_housekeeping is not None and now < self._next_housekeeping:
+            return []
+        self._next_housekeeping = now + HOUSEKEEPING_INTERVAL
+        privacy.purge_expired_slot_values(vault, now)
+        return privacy.erasures_due(vault, now)
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool

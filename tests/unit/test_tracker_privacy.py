@@ -161,7 +161,7 @@ def test_the_dialogue_still_reads_what_it_needs_in_later_turns(
     assert later.get_slot("id_number") is None
     assert later.get_slot("request_text") is None
     later.update(ActionExecuted("action_listen"))
-    asyncio.run(store.save(later))  # any save purges what expired
+    asyncio.run(store.save(later))  # a save purges what expired (housekeeping: at most once a minute)
     with session_factory.session_scope() as session:
         assert session.scalar(select(func.count()).select_from(SlotVaultEntry)) == 0
 
