@@ -17,6 +17,12 @@ def id_hash_secret(env: dict[str, str] | None = None) -> str:
     return env.get("ID_HASH_SECRET") or DEV_ID_HASH_SECRET
 
 
+def keyed_digest(message: str) -> str:
+    """Hex HMAC-SHA256 of ``message`` with ``ID_HASH_SECRET``: for personal data (codes,
+    searches, applications) that must be matched later but never read back."""
+    return hmac.new(id_hash_secret().encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 def normalise_id_number(id_number: str) -> str:
     """Strip whitespace and upper-case the check character (``x`` -> ``X``)."""
     return "".join(id_number.split()).upper()

@@ -8,15 +8,13 @@ and the user's row is locked first, so concurrent look-ups cannot pass the limit
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.db.id_hash import id_hash_secret
+from bot.db.id_hash import keyed_digest
 from bot.db.locks import lock_rows
 from bot.db.models import AccountBinding, BindingLookup, PendingBinding, User
 
@@ -36,8 +34,7 @@ def account_subject(account_number: str) -> str:
 
 def search_subject(holder_name: str, address: str) -> str:
     """A keyed hash of the query: the same search again is free, and no name or address is stored."""
-    message = "\x1f".join("".join(part.split()) for part in (holder_name, address)).encode("utf-8")
-    digest = hmac.new(id_hash_secret().encode("utf-8"), message, hashlib.sha256).hexdigest()
+    digest = keyed_digest("\x1f".join("".join(part.split()) for part in (holder_name, address)))
     return "search:" + digest[:_SEARCH_SUBJECT_HEX]
 
 

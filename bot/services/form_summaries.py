@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import hashlib
 import hmac
 import json
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.db.enums import StrEnum
-from bot.db.id_hash import id_hash_secret
+from bot.db.id_hash import keyed_digest
 from bot.db.locks import lock_rows
 from bot.db.models import FormSummary
 from bot.db.session import SessionFactory
@@ -70,17 +69,13 @@ def _plain(value: Any) -> Any:
     return str(value)  # Decimal, date: their canonical text
 
 
-def _keyed(text: str) -> str:
-    return hmac.new(id_hash_secret().encode("utf-8"), text.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
 def content_digest(content: Any) -> str:
     """Keyed digest of an application's canonical JSON (key order does not matter)."""
-    return _keyed("application:" + json.dumps(_plain(content), sort_keys=True, ensure_ascii=False))
+    return keyed_digest("application:" + json.dumps(_plain(content), sort_keys=True, ensure_ascii=False))
 
 
 def _phone_digest(phone: str) -> str:
-    return _keyed("phone:" + phone)
+    return keyed_digest("phone:" + phone)
 
 
 def _of(chat: ChatForm) -> tuple[Any, ...]:

@@ -15,7 +15,6 @@ both slip past the resend limit.
 """
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import math
@@ -32,7 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from bot.clock import CHINA_TZ, Clock
 from bot.db.enums import StrEnum
-from bot.db.id_hash import id_hash_secret
+from bot.db.id_hash import keyed_digest
 from bot.db.models import VerificationCode
 from bot.db.session import SessionFactory
 from bot.limits.db_counters import add_in, count_in
@@ -323,8 +322,7 @@ def _for(phone: str, purpose: str) -> tuple[ColumnElement[bool], ColumnElement[b
 def _hash_code(phone: str, purpose: str, code: str) -> str:
     """Keyed (``ID_HASH_SECRET``) and bound to phone and purpose: a million possible
     codes would be trivial to invert from a plain hash."""
-    message = "\x1f".join(("verification-code", purpose, phone, code)).encode("utf-8")
-    return hmac.new(id_hash_secret().encode("utf-8"), message, hashlib.sha256).hexdigest()
+    return keyed_digest("\x1f".join(("verification-code", purpose, phone, code)))
 
 
 def _seconds_until(moment: datetime, now: datetime) -> int:
