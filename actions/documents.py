@@ -108,22 +108,23 @@ class ActionAskSmsCode(Action, ABC):
     @abstractmethod
     def name(self) -> str: ...
 
-    async def code_purpose(self, tracker: Tracker) -> str:
-        """What the code authorises: :attr:`purpose`, or something narrower (one payment)."""
-        return str(self.purpose)
-
     @abstractmethod
     async def phone(self, tracker: Tracker) -> str | None:
         """Where the code goes."""
+
+    async def destination(self, tracker: Tracker) -> tuple[str | None, str]:
+        """Where the code goes and what it authorises: :meth:`phone` and :attr:`purpose`, or, for
+        a form whose code stands for one thing (a payment), both found in one look-up."""
+        return await self.phone(tracker), str(self.purpose)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if failures_so_far(tracker, self.slot):
             dispatcher.utter_message(response=self.question)
             return []
         d = deps()
+        phone, purpose = await self.destination(tracker)
         outcome = await call(issue_code, d.session_factory, d.sms_gateway, d.clock,
-                             phone=await self.phone(tracker) or "", purpose=await self.code_purpose(tracker),
-                             requester=chat_key(*chat_identity(tracker)))
+                             phone=phone or "", purpose=purpose, requester=chat_key(*chat_identity(tracker)))
         if isinstance(outcome, CodeIssued):
             dispatcher.utter_message(response="utter_code_sent", masked_phone=mask_phone(outcome.phone))
         else:

@@ -261,14 +261,15 @@ class ActionAskPayCode(ActionAskSmsCode):
         return f"action_ask_{FORM}_{CODE_SLOT}"
 
     async def phone(self, tracker: Tracker) -> str | None:
-        payer = await payer_of(tracker)
-        quote = await shown_quote(payer, tracker) if payer else QuoteProblem.MISSING
-        return payer.user.phone if isinstance(quote, Quote) else None
+        return (await self.destination(tracker))[0]
 
-    async def code_purpose(self, tracker: Tracker) -> str:
+    async def destination(self, tracker: Tracker) -> tuple[str | None, str]:
+        """The user's own phone and the quote shown: no quote, no code."""
         payer = await payer_of(tracker)
         quote = await shown_quote(payer, tracker) if payer else QuoteProblem.MISSING
-        return quote_code_purpose(quote.quote_id) if isinstance(quote, Quote) else str(self.purpose)
+        if not isinstance(quote, Quote):
+            return None, str(self.purpose)
+        return payer.user.phone, quote_code_purpose(quote.quote_id)
 
 
 class ActionSubmitPayment(Action):
