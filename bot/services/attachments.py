@@ -15,12 +15,14 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.db.models import Attachment, ChatIdentity
@@ -31,7 +33,8 @@ from bot.services.file_types import IMAGE_TYPES, PDF_SIGNATURE, PDF_TYPE, ImageT
 
 __all__ = [
     "IMAGE_TYPES", "MAX_UPLOAD_BYTES", "PDF_SIGNATURE", "PDF_TYPE", "StoredUpload", "UploadProblem",
-    "UploadedFile", "check_upload", "read_bounded", "read_upload", "safe_filename", "sniff_type", "store_upload",
+    "UploadedFile", "check_upload", "delete_attachments", "read_bounded", "read_upload", "remove_stored_files",
+    "safe_filename", "sniff_type", "store_upload",
 ]
 
 log = logging.getLogger(__name__)
@@ -195,3 +198,29 @@ def read_upload(
         log.warning("upload %d does not match its recorded hash", wanted)
         return UploadProblem.NOT_FOUND
     return UploadedFile(wanted, content_type, data)
+
+
+def delete_attachments(session: Session, attachments: Iterable[Attachment]) -> list[str]:
+    """Delete these upload rows; the stored files no row uses any more (files are stored by
+    content, so another upload may share one). Remove those files with
+    :func:`remove_stored_files` only once the transaction has committed."""
+    unused = list(attachments)
+    paths = {attachment.storage_path for attachment in unused}
+    for attachment in unused:
+        session.delete(attachment)
+    session.flush()
+    still_used = set(session.scalars(select(Attachment.storage_path).where(Attachment.storage_path.in_(paths))))
+    return sorted(paths - still_used)
+
+
+def remove_stored_files(files_dir: Path, storage_paths: Sequence[str]) -> int:
+    """Remove stored uploads (paths relative to ``files_dir``, never outside its uploads
+    folder); how many there were."""
+    uploads = (files_dir / UPLOADS_SUBDIR).resolve()
+    removed = 0
+    for storage_path in storage_paths:
+        path = (files_dir / storage_path).resolve()
+        if path.is_relative_to(uploads) and path.is_file():
+            path.unlink()
+            removed += 1
+    return removed

@@ -17,7 +17,6 @@ application (a new holder's name, masked phone) is the application's, not the us
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -48,6 +47,7 @@ from bot.db.models import (
     WorkOrderNotice,
 )
 from bot.db.session import SessionFactory
+from bot.services.attachments import delete_attachments, remove_stored_files
 from bot.services.conversation_privacy import request_tracker_erasure
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def erase_user(
         _erase_personal_records(session, user)
         payments, orders = _pseudonymise_records(session, user_id)
         session.delete(user)  # what other tables hold for the user goes with it (ON DELETE CASCADE / SET NULL)
-    _delete_files(files_dir, orphaned_files)
+    remove_stored_files(files_dir, orphaned_files)
     log.info("user %s erased: %s chats, %s payments and %s work orders kept", user_id, len(chats), payments, orders)
     return Erased(chats=len(chats), payments_kept=payments, work_orders_kept=orders)
 
@@ -149,15 +149,10 @@ def _erase_uploads(session: Session, user_id: int, chats: list[tuple[str, str]])
     work order uses them, else unlinked from user and chat. The files nobody uses any more."""
     chat_filter = tuple_(Attachment.channel, Attachment.sender_id).in_(chats) if chats else false()
     theirs = or_(Attachment.user_id == user_id, chat_filter)
-    unused = list(session.scalars(select(Attachment).where(theirs, Attachment.work_order_id.is_(None))))
-    paths = {attachment.storage_path for attachment in unused}
-    for attachment in unused:
-        session.delete(attachment)
-    session.flush()
-    _run(session, update(Attachment).where(theirs).values(user_id=None, channel=None, sender_id=None)
-                    )
-    still_used = set(session.scalars(select(Attachment.storage_path).where(Attachment.storage_path.in_(paths))))
-    return sorted(paths - still_used)  # files are stored by content: another upload may share one
+    unused = session.scalars(select(Attachment).where(theirs, Attachment.work_order_id.is_(None))).all()
+    orphaned = delete_attachments(session, unused)
+    _run(session, update(Attachment).where(theirs).values(user_id=None, channel=None, sender_id=None))
+    return orphaned
 
 
 def _pseudonymise_records(session: Session, user_id: int) -> tuple[int, int]:
@@ -176,11 +171,3 @@ def _run(session: Session, statement: Executable) -> int:
     synchronised (nothing loaded here is read again after its rows change)."""
     result = session.execute(statement, execution_options={"synchronize_session": False})
     return result.rowcount or 0
-
-
-def _delete_files(files_dir: Path, storage_paths: Sequence[str]) -> None:
-    uploads = (files_dir / "uploads").resolve()
-    for storage_path in storage_paths:
-        path = (files_dir / storage_path).resolve()
-        if path.is_relative_to(uploads):
-            path.unlink(missing_ok=True)

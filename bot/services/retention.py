@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from bot.db.enums import WorkOrderStatus
 from bot.db.models import Attachment, Handoff, SmsMessage, VerificationCode, WorkOrder
 from bot.db.session import SessionFactory
+from bot.services.attachments import delete_attachments, remove_stored_files
 from bot.services.published_files import expired_files
 
 CLOSED_ORDER_STATUSES = (WorkOrderStatus.COMPLETED, WorkOrderStatus.REJECTED, WorkOrderStatus.CANCELLED)
@@ -95,16 +96,11 @@ def purge_uploads(session: Session, cutoff: datetime) -> tuple[int, list[str]]:
     closed_before_cutoff = select(WorkOrder.id).where(
         WorkOrder.status.in_(CLOSED_ORDER_STATUSES), WorkOrder.updated_at < cutoff
     )
-    unused = list(session.scalars(select(Attachment).where(
+    unused = session.scalars(select(Attachment).where(
         Attachment.uploaded_at < cutoff,
         Attachment.work_order_id.is_(None) | Attachment.work_order_id.in_(closed_before_cutoff),
-    )))
-    paths = {attachment.storage_path for attachment in unused}
-    for attachment in unused:
-        session.delete(attachment)
-    session.flush()
-    still_used = set(session.scalars(select(Attachment.storage_path).where(Attachment.storage_path.in_(paths))))
-    return len(unused), sorted(paths - still_used)  # stored by content: another upload may share a file
+    )).all()
+    return len(unused), delete_attachments(session, unused)
 
 
 def purge_records(session: Session, cutoff: datetime) -> tuple[int, int, int]:
@@ -134,12 +130,7 @@ def purge(session_factory: SessionFactory, tracker_engine: Engine, files_dir: Pa
     with session_factory.session_scope() as session:
         handoffs, codes, sms = purge_records(session, cutoff)
         uploads, unused_files = purge_uploads(session, cutoff)
-    removed_files = 0
-    for relative in unused_files:  # committed: the rows that named them are gone
-        path = files_dir / relative
-        if path.is_file():
-            path.unlink()
-            removed_files += 1
+    removed_files = remove_stored_files(files_dir, unused_files)  # committed: the rows that named them are gone
     return PurgeReport(
         conversations=conversations, tracker_events=events, uploads=uploads, upload_files=removed_files,
         published_files=purge_published(files_dir, now), handoffs=handoffs, verification_codes=codes,
