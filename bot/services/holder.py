@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hmac
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import ElectricityAccount, RealNameRecord
+from bot.services.identity import real_name_record
 
 
 def matches_holder_id(account: ElectricityAccount, record: RealNameRecord | None) -> bool:
@@ -26,10 +26,6 @@ def matches_holder_id(account: ElectricityAccount, record: RealNameRecord | None
 def holds_account(account: ElectricityAccount, record: RealNameRecord | None, user_id: int) -> bool:
     """The certified owner, or the verified person whose ID is the holder's."""
     return account.owner_user_id == user_id or matches_holder_id(account, record)
-
-
-def real_name_record(session: Session, user_id: int) -> RealNameRecord | None:
-    return session.scalar(select(RealNameRecord).where(RealNameRecord.user_id == user_id))
 
 
 def is_holder(session: Session, user_id: int, account: ElectricityAccount) -> bool:

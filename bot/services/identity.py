@@ -24,6 +24,7 @@ from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
@@ -258,7 +259,7 @@ def verify_identity(
     id_hash = hash_id_number(number)
     try:
         with session_factory.session_scope() as session:
-            existing = session.scalar(select(RealNameRecord).where(RealNameRecord.user_id == user_id))
+            existing = real_name_record(session, user_id)
             if existing is not None:
                 if existing.id_number_hash == id_hash:
                     return Verified(existing.id_number_masked)
@@ -282,6 +283,11 @@ def verify_identity(
     return Verified(masked)
 
 
+def real_name_record(session: Session, user_id: int) -> RealNameRecord | None:
+    """The user's verified real name, if they have one."""
+    return session.scalar(select(RealNameRecord).where(RealNameRecord.user_id == user_id))
+
+
 def _valid_pair(name: str, id_number: str) -> tuple[str, str]:
     person_name = validate_person_name(name)
     number = validate_id_number(id_number)
@@ -292,7 +298,7 @@ def _valid_pair(name: str, id_number: str) -> tuple[str, str]:
 
 def _after_race(session_factory: SessionFactory, user_id: int, id_hash: str) -> Verified | IdentityRejected:
     with session_factory.session_scope() as session:
-        mine = session.scalar(select(RealNameRecord).where(RealNameRecord.user_id == user_id))
+        mine = real_name_record(session, user_id)
     if mine is None:
         return IdentityRejected(IdentityRejection.ALREADY_VERIFIED_AS_OTHER)
     if mine.id_number_hash == id_hash:

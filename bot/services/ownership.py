@@ -14,7 +14,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.db.session import SessionFactory
 from bot.services.accounts import binding_of, find_account
-from bot.services.holder import matches_holder_id, real_name_record
+from bot.services.holder import matches_holder_id
+from bot.services.identity import real_name_record
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,6 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
@@ -35,6 +34,7 @@ from bot.services.identity import (
     IdRejection,
     NameRejected,
     NameRejection,
+    real_name_record,
     validate_id_number,
     validate_person_name,
 )
@@ -138,14 +138,10 @@ def applicant_role(session_factory: SessionFactory, *, user_id: int, account_num
     the account is not bound by the user."""
     with session_factory.session_scope() as session:
         account = bound_account(session, user_id, account_number)
-        record = _real_name(session, user_id)
+        record = real_name_record(session, user_id)
         if account is None or record is None:
             return None
         return _role(account, record, user_id)
-
-
-def _real_name(session: Session, user_id: int) -> RealNameRecord | None:
-    return session.scalar(select(RealNameRecord).where(RealNameRecord.user_id == user_id))
 
 
 def _role(account: ElectricityAccount, record: RealNameRecord, user_id: int) -> ApplicantRole:
@@ -284,7 +280,7 @@ def submit_application(
         if isinstance(verdict, RenameRefused):
             return verdict
         account, eligible = verdict
-        record = _real_name(session, user_id)
+        record = real_name_record(session, user_id)
         if record is None:
             return SubmitProblem(SubmitProblemReason.NOT_VERIFIED, "applicant")
         role = _role(account, record, user_id)
