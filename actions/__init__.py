@@ -3,8 +3,8 @@
 Importing this package (the action server does) switches on PII redaction for every log record,
 and stops the action server at start when it has the development secrets outside BOT_ENV=demo.
 """
-from bot.dev_secrets import refuse_development_secrets_from_env
-from bot.privacy import install_log_redaction
+from bot.privacy.masking import install_log_redaction
+from bot.server.dev_secrets import refuse_development_secrets_from_env
 
 install_log_redaction()
 refuse_development_secrets_from_env()

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from rasa_sdk import Tracker
 
 from bot.container import Services, services
-from bot.services.login import LoggedInUser, LoginExpired, LoginLifetime, login_state
+from bot.identity.login import LoggedInUser, LoginExpired, LoginLifetime, login_state
 
 T = TypeVar("T")
 

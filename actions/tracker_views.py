@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from rasa_sdk import Tracker
 
-from bot.services.handoff import TranscriptLine
+from bot.conversation.handoff import TranscriptLine
 
 TRANSCRIPT_LIMIT = 50
 

@@ -19,15 +19,15 @@ from typing import TextIO
 
 from bot.billing.tariff import TariffBook
 from bot.clock import CHINA_TZ, Clock, clock_from_env
+from bot.conversation.handoff import TranscriptLine, recent_handoffs
 from bot.db.migrate import current_revision, upgrade
 from bot.db.reset import delete_all_rows
 from bot.db.session import SessionFactory
-from bot.dev_secrets import refuse_development_secrets
-from bot.privacy import mask_phone, redact
-from bot.purge import configure_purge, purge_command
-from bot.seed import demo_data_present, seed_demo_data
-from bot.services.handoff import TranscriptLine, recent_handoffs
-from bot.services.sms import last_message
+from bot.demo.seed import demo_data_present, seed_demo_data
+from bot.identity.sms import last_message
+from bot.privacy.cli import configure_purge, purge_command
+from bot.privacy.masking import mask_phone, redact
+from bot.server.dev_secrets import refuse_development_secrets
 from bot.settings import Settings
 
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.applications.business_system import BusinessSystem, business_system_from_settings
 from bot.billing.tariff import TariffBook
 from bot.clock import Clock, clock_from_env
 from bot.db.session import SessionFactory
-from bot.dev_secrets import refuse_development_secrets
+from bot.identity.sms import SmsGateway, gateway_from_settings
 from bot.payments.gateway import PaymentGateway
 from bot.payments.gateway import gateway_from_settings as payment_gateway_from_settings
-from bot.services.business_system import BusinessSystem, business_system_from_settings
-from bot.services.sms import SmsGateway, gateway_from_settings
+from bot.server.dev_secrets import refuse_development_secrets
 from bot.settings import Settings
 
 
@@ -33,7 +33,7 @@ class Services:
 @lru_cache(maxsize=1)
 def services() -> Services:
     settings = Settings.from_env()
-    refuse_development_secrets(settings)  # every server passes here (bot.dev_secrets)
+    refuse_development_secrets(settings)  # every server passes here (bot.server.dev_secrets)
     clock = clock_from_env()
     session_factory = SessionFactory.from_url(settings.database_url)
     return Services(

@@ -88,7 +88,7 @@ class Settings:
     payment_sms_login_age_minutes: int = 30  # a login older than this needs an SMS code to pay
     binding_lookups_per_day: int = 10  # BINDING_LOOKUPS_PER_DAY: no enumerating account numbers
     # Secrets stay out of repr(): settings objects end up in logs and tracebacks.
-    rasa_api_token: str | None = field(default=None, repr=False)  # RASA_API_TOKEN (bot/secrets_files.py)
+    rasa_api_token: str | None = field(default=None, repr=False)  # RASA_API_TOKEN (bot/server/secrets_files.py)
     action_server_token: str | None = field(default=None, repr=False)  # ACTION_SERVER_TOKEN
     rest_channel_token: str | None = field(default=None, repr=False)  # REST_CHANNEL_TOKEN
     login_idle_minutes: int = 30
@@ -97,7 +97,7 @@ class Settings:
     messages_per_minute: int = 20  # per chat (channel + sender)
     channel_messages_per_minute: int = 600
     uploads_per_day: int = 30
-    bot_env: str = ""  # BOT_ENV: "demo" allows the development secrets (bot/dev_secrets.py)
+    bot_env: str = ""  # BOT_ENV: "demo" allows the development secrets (bot/server/dev_secrets.py)
     id_hash_secret: str = field(default=DEV_ID_HASH_SECRET, repr=False)
     file_url_secret: str = field(default=DEV_FILE_URL_SECRET, repr=False)
     published_file_ttl_hours: int = 24

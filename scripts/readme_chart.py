@@ -13,14 +13,14 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
-from actions.usage import chart_png
+from actions.billing.usage import chart_png
 from bot.billing.tariff import TariffBook
 from bot.clock import CHINA_TZ, FixedClock
 from bot.db.migrate import upgrade
 from bot.db.models import User
 from bot.db.session import SessionFactory
-from bot.seed import seed_demo_data
-from bot.services.usage import UsageSeries, usage_series
+from bot.demo.seed import seed_demo_data
+from bot.billing.usage import UsageSeries, usage_series
 from bot.settings import PROJECT_ROOT, Settings
 
 DAY = datetime(2026, 11, 23, 10, 0, tzinfo=CHINA_TZ)

@@ -1,6 +1,6 @@
 """Fixtures shared by the model-backed suites (tests/rasa, tests/e2e).
 
-The model is trained at most once per run (``bot.training.ensure_model`` is a no-op when the
+The model is trained at most once per run (``bot.training.fingerprint.ensure_model`` is a no-op when the
 fingerprint matches, and ``make test`` trains before pytest starts).
 
 Fixture modules shared by any suite are registered in ``pytest_plugins`` here: pytest accepts
@@ -23,13 +23,13 @@ pytest_plugins = ["tests.unit.gateway_fixtures"]  # demo_gateway: the demo payme
 
 FIXED_NOW = "2026-11-23T10:00:00"
 # The suite and the servers it starts run as the demo: the development secrets are allowed,
-# with a warning (bot.dev_secrets). Tests of the refusal build their own settings or environment.
+# with a warning (bot.server.dev_secrets). Tests of the refusal build their own settings or environment.
 os.environ["BOT_ENV"] = "demo"
 
 
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
-    from bot.training import ensure_model
+    from bot.training.fingerprint import ensure_model
 
     return ensure_model()
 

@@ -4,7 +4,7 @@
 These channels belong to a trusted backend (the utility's app server), which vouches for the
 sender id: a chat is logged in per (channel, sender), so whoever may post may speak as any of
 their chats. With REST_CHANNEL_TOKEN set every request needs ``Authorization: Bearer <token>``;
-the server refuses to start without one when RASA_HOST is not loopback (:mod:`bot.auth_tokens`).
+the server refuses to start without one when RASA_HOST is not loopback (:mod:`bot.server.auth_tokens`).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.auth_tokens import bearer_token, rest_channel_token, token_matches
+from bot.server.auth_tokens import bearer_token, rest_channel_token, token_matches
 from bot.settings import Settings
 
 __all__ = ["MAX_SENDER_LENGTH", "BackendAuth", "bad_request", "message_of", "sender_problem"]
@@ -61,7 +61,7 @@ class BackendAuth:
     @classmethod
     def from_settings(cls) -> BackendAuth:
         """From the environment (credentials.yml cannot read it); raises
-        :class:`bot.auth_tokens.ExposedWithoutToken` so Rasa does not start open beyond loopback."""
+        :class:`bot.server.auth_tokens.ExposedWithoutToken` so Rasa does not start open beyond loopback."""
         settings = Settings.from_env()
         return cls(rest_channel_token(settings.rest_channel_token, settings.rasa_host))
 

@@ -1,7 +1,7 @@
 """Rasa's callback channel (POST /webhooks/callback/webhook; replies are posted to the client's
 own URL), with that URL taken from the ``CALLBACK_URL`` setting: credentials.yml cannot read the
 environment. Because it posts, this channel can also deliver messages nobody asked for
-(work-order pushes, :mod:`bot.services.order_push`).
+(work-order pushes, :mod:`bot.applications.order_push`).
 
 Like REST it is a backend channel (:mod:`bot.channels.backend_requests`): the same bearer token,
 400s for a bad sender or body, and every text screened (:func:`bot.channels.inbound_guard.screen_inbound`)

@@ -1,10 +1,10 @@
 """Serves the charts, invoices and receipts the assistant publishes, from the Rasa server
-itself, at ``GET /webhooks/files/<kind>/<name>`` (see :mod:`bot.services.published_files`):
+itself, at ``GET /webhooks/files/<kind>/<name>`` (see :mod:`bot.files.published`):
 a signed link until it expires, 403 for anything else, 410 once expired.
 
 It is mounted like a channel (credentials.yml) because that is how Rasa lets a project
 add routes to its server; it never receives messages. Mounting it is also where the Rasa
-server refuses to start with the development secrets (:mod:`bot.dev_secrets`).
+server refuses to start with the development secrets (:mod:`bot.server.dev_secrets`).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.container import services
-from bot.services.published_files import PUBLIC_KINDS, Access, content_type_of, look_up
+from bot.files.published import PUBLIC_KINDS, Access, content_type_of, look_up
 
 _REFUSALS = {Access.FORBIDDEN: "forbidden", Access.GONE: "gone", Access.NOT_FOUND: "not found"}
 # Personal documents: not kept by shared caches or the browser, no Referer leaking the link.

@@ -11,7 +11,7 @@ import json
 from typing import BinaryIO
 
 from bot.container import Services
-from bot.services.attachments import StoredUpload, UploadProblem, store_upload
+from bot.files.attachments import StoredUpload, UploadProblem, store_upload
 
 FILE_INTENT = "send_file"
 

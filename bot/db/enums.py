@@ -97,7 +97,7 @@ class InvoiceKind(StrEnum):
 
 
 class AutopayEventKind(StrEnum):
-    """Something that happened to an account's 智能交费 mandate (bot.services.autopay_events)."""
+    """Something that happened to an account's 智能交费 mandate (bot.payments.autopay_events)."""
 
     SIGNED_UP = "signed_up"
     CARD_CHANGED = "card_changed"

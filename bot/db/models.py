@@ -113,7 +113,7 @@ class RealNameRecord(Base):
         Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
     )
     name: Mapped[str] = Column(String(64), nullable=False)
-    # Unique: one person's ID verifies one user only (see bot.services.identity).
+    # Unique: one person's ID verifies one user only (see bot.identity.real_name).
     id_number_hash: Mapped[str] = Column(
         String(SHA256_HEX_LENGTH), nullable=False, index=True, unique=True
     )
@@ -566,7 +566,7 @@ class WorkOrder(Base):
     created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
     updated_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
     # The outbox of pre-applications (新装): the business system's reference once forwarded;
-    # null while pending (see bot.services.business_system).
+    # null while pending (see bot.applications.business_system).
     business_ref: Mapped[str | None] = Column(String(32), nullable=True)
     forwarded_at: Mapped[datetime | None] = Column(UtcDateTime, nullable=True)
 

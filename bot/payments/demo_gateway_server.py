@@ -20,7 +20,7 @@ from bot.clock import Clock, SystemClock, clock_from_env
 from bot.payments.demo_bank import DemoBank, OrderConflict, Rule
 from bot.payments.gateway import ORDER_ID_PATTERN, SIGNATURE_HEADER, ChargeResult, sign
 from bot.payments.response_auth import signed_headers
-from bot.privacy import install_log_redaction
+from bot.privacy.masking import install_log_redaction
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -3,6 +3,6 @@
 The Rasa server imports this package when it builds the stores named in ``endpoints.yml``;
 that import switches on PII redaction for every log record of the Rasa process.
 """
-from bot.privacy import install_log_redaction
+from bot.privacy.masking import install_log_redaction
 
 install_log_redaction()

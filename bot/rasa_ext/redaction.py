@@ -1,4 +1,4 @@
-"""Rasa events as they may leave the process: personal data masked with bot.privacy.redact.
+"""Rasa events as they may leave the process: personal data masked with bot.privacy.masking.redact.
 
 Two consumers:
 
@@ -8,7 +8,7 @@ Two consumers:
   and a slot whose value holds personal data stored masked with a reference to the raw value,
   which :func:`restored_events` puts back when the conversation is loaded (the dialogue reads
   the login phone in the code step, the ID number in its confirmation step, the contact phone
-  when checking the SMS code sent to it …). See bot.services.conversation_privacy.
+  when checking the SMS code sent to it …). See bot.privacy.conversations.
 
 The redaction is applied to the fields that carry what people typed or were told, not to
 every string: message ids, action names and file links must stay as they are.
@@ -19,7 +19,7 @@ import copy
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from bot.privacy import redact
+from bot.privacy.masking import redact
 
 # SMS codes are checked in the turn they are typed and replaced by a marker (or cleared):
 # the raw code is never needed again, so it is not kept anywhere, not even for a while.

@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.db.session import SessionFactory
+from bot.privacy import conversations as privacy
 from bot.rasa_ext.redaction import redact_event, restored_events, storable_events, vault_refs
-from bot.services import conversation_privacy as privacy
 from bot.settings import Settings
 
 # The vault's expired rows and the erasures whose conversation never came back are cleared by

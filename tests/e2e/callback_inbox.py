@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.launcher import free_port
+from bot.server.launcher import free_port
 
 
 class CallbackInbox:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FileClock
-from bot.launcher import free_port
+from bot.server.launcher import free_port
 from bot.settings import PROJECT_ROOT
 from tests.conftest import FIXED_NOW
 from tests.e2e.callback_inbox import CallbackInbox
@@ -79,11 +79,11 @@ def assistant(
         RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port), FILES_DIR=str(workdir / "files"),
         BOT_CLOCK_FILE=str(clock_file), CALLBACK_URL=callback_inbox.url,
         PAYMENT_GATEWAY_PORT=str(gateway_port), DEMO_GATEWAY_DB=str(workdir / "gateway.db"),
-        BOT_ENV="demo",  # development secrets allowed (bot.dev_secrets), as under `make run`
+        BOT_ENV="demo",  # development secrets allowed (bot.server.dev_secrets), as under `make run`
         # Explicit secrets: operator commands run with this environment must reach the API.
         RASA_API_TOKEN=secrets.token_urlsafe(32), ACTION_SERVER_TOKEN=secrets.token_urlsafe(32),
         # The shared clock stands still between moves, so a per-minute message limit would count
-        # whole conversations as one minute: lifted here (tests/unit/test_inbound_guard.py tests them).
+        # whole conversations as one minute: lifted here (tests/unit/bot/channels/test_inbound_guard.py tests them).
         MESSAGES_PER_MINUTE="100000", CHANNEL_MESSAGES_PER_MINUTE="100000",
     )
     # Derived settings; and loopback without a REST bearer token, as the chats below send none.

@@ -13,7 +13,7 @@ import aiohttp
 import yaml
 from sqlalchemy import create_engine, text
 
-from bot.chat_client import send
+from bot.devtools.chat_client import send
 from bot.settings import PROJECT_ROOT
 
 

@@ -1,6 +1,6 @@
 """Abuse limits over REST: an overlong message never reaches the model and the server
 answers the next one at once; an anonymous chat's file is not stored. (Per-minute rates
-are lifted for these servers, whose clock stands still: tests/unit/test_inbound_guard.py
+are lifted for these servers, whose clock stands still: tests/unit/bot/channels/test_inbound_guard.py
 covers them.)"""
 from __future__ import annotations
 

@@ -11,11 +11,11 @@ from datetime import timedelta
 import aiohttp
 from sqlalchemy import select
 
+from bot.applications.work_orders import create_work_order
 from bot.clock import FileClock
 from bot.db.enums import WorkOrderKind
 from bot.db.models import User
 from bot.db.session import SessionFactory
-from bot.services.work_orders import create_work_order
 from bot.settings import PROJECT_ROOT
 from tests.e2e.callback_inbox import CallbackInbox
 from tests.e2e.conftest import RunningAssistant

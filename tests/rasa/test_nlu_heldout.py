@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.nlu_report import write_report
 from bot.settings import PROJECT_ROOT
+from bot.training.nlu_report import write_report
 from tests.conftest import run_module
 
 INTENT_ACCURACY_FLOOR = 0.85

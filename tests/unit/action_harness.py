@@ -15,10 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.clock import FixedClock
 from bot.container import Services, services
-from bot.services.attachments import StoredUpload, store_upload
-from bot.services.login import LoggedIn, LoggedInUser, LoginStarted, complete_login, current_user, start_login
-from bot.services.sms import last_message
-from bot.services.verification import RESEND_INTERVAL
+from bot.files.attachments import StoredUpload, store_upload
+from bot.identity.login import LoggedIn, LoggedInUser, LoginStarted, complete_login, current_user, start_login
+from bot.identity.sms import last_message
+from bot.identity.verification import RESEND_INTERVAL
 from bot.settings import PROJECT_ROOT
 from tests.sample_files import MINIMAL_PDF
 from tests.unit.conftest import FIXED_NOW

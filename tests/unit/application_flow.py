@@ -13,14 +13,18 @@ from rasa_sdk.events import SlotSet
 from sqlalchemy import select
 from stdnum.cn import uscc
 
-from actions.new_install import ActionAskInstallCode, ActionSubmitNewInstall, ValidateNewInstallForm
-from actions.new_install_summary import ActionAskInstallConfirmed
-from actions.rename_transfer import ActionAskRenameCode, ActionSubmitRenameTransfer, ValidateRenameTransferForm
-from actions.rename_transfer_summary import ActionAskRenameConfirmed
+from actions.applications.new_install import ActionAskInstallCode, ActionSubmitNewInstall, ValidateNewInstallForm
+from actions.applications.new_install_summary import ActionAskInstallConfirmed
+from actions.applications.rename_transfer import (
+    ActionAskRenameCode,
+    ActionSubmitRenameTransfer,
+    ValidateRenameTransferForm,
+)
+from actions.applications.rename_transfer_summary import ActionAskRenameConfirmed
+from bot.accounts.binding import bind
+from bot.applications.appointments import slot_label, slots_for
 from bot.container import Services
 from bot.db.models import AppointmentSlot, WorkOrder
-from bot.services.accounts import bind
-from bot.services.appointments import slot_label, slots_for
 from tests.unit.action_harness import (
     form_asking,
     logged_in_as,

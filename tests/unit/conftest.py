@@ -29,7 +29,7 @@ from bot.container import Services
 from bot.db.migrate import upgrade
 from bot.db.reset import delete_all_rows
 from bot.db.session import SessionFactory
-from bot.seed import seed_demo_data
+from bot.demo.seed import seed_demo_data
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -158,7 +158,7 @@ def tariffs() -> TariffBook:
 
 @pytest.fixture
 def demo_db(session_factory: SessionFactory, tariffs: TariffBook, fixed_clock: FixedClock) -> SessionFactory:
-    """The session factory of a database holding the demo data (bot.seed), seeded at FIXED_NOW."""
+    """The session factory of a database holding the demo data (bot.demo.seed), seeded at FIXED_NOW."""
     seed_demo_data(session_factory, tariffs, fixed_clock)
     return session_factory
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from actions.payment_confirmation import (
+from actions.payments.confirmation import (
     ActionAskPayCode,
     ActionAskPayConfirmed,
     ActionSubmitPayment,

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 
 from sanic import Sanic
 
-from bot.launcher import free_port
+from bot.server.launcher import free_port
 
 
 def new_app(prefix: str) -> Sanic:

@@ -1,5 +1,5 @@
 """Published-file expiry and purge: no schema change. A published file's expiry is part of its
-signed name (bot/services/published_files.py) and purge works on existing columns.
+signed name (bot/files/published.py) and purge works on existing columns.
 
 Revision ID: 0016
 Revises: 0015

@@ -1,0 +1,56 @@
+"""Form validation that helps after repeated mistakes (after financial-demo's CustomFormValidationAction).
+
+A validator that rejects an answer calls :meth:`RetryingFormValidation.reject`: the first miss
+explains what was wrong; the second adds the expected format with an example
+(``utter_explain_<slot>``); the third and later also offer to cancel or talk to a person.
+Everything already valid in the form is kept.
+"""
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.conversation.dialogue import RetryGuidance, retry_guidance
+from bot.identity.real_name import NameRejected, validate_person_name
+
+FAILURES_SLOT = "validation_failures"
+
+
+def failures_so_far(tracker: Tracker, slot: str) -> int:
+    record = tracker.get_slot(FAILURES_SLOT) or {}
+    return int(record.get("count", 0)) if isinstance(record, dict) and record.get("slot") == slot else 0
+
+
+class RetryingFormValidation(FormValidationAction):
+    """Base class: subclasses implement ``validate_<slot>`` methods and call these helpers."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so the action server does not register the base class itself."""
+
+    @staticmethod
+    def reject(
+        dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, response: str, **values: Any
+    ) -> dict[str, Any]:
+        failures = failures_so_far(tracker, slot) + 1
+        dispatcher.utter_message(response=response, **values)
+        guidance = retry_guidance(failures)
+        if guidance in (RetryGuidance.EXPLAIN_FORMAT, RetryGuidance.OFFER_CANCEL):
+            dispatcher.utter_message(response=f"utter_explain_{slot}")
+        if guidance is RetryGuidance.OFFER_CANCEL:
+            dispatcher.utter_message(response="utter_offer_continue_or_cancel")
+        return {slot: None, FAILURES_SLOT: {"slot": slot, "count": failures}}
+
+    @staticmethod
+    def accept(slot: str, value: Any, **other_slots: Any) -> dict[str, Any]:
+        return {slot: value, FAILURES_SLOT: None, **other_slots}
+
+    def person_name(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        """A name as on an ID card (the real-name, 户主, 产权人 and 法定代表人 questions)."""
+        name = validate_person_name(str(value or ""))
+        if isinstance(name, NameRejected):
+            return self.reject(dispatcher, tracker, slot, "utter_invalid_person_name")
+        return self.accept(slot, name)

@@ -1,0 +1,102 @@
+"""Which chats hear of a work order's status change at once, and what a push does when the chat
+is busy with a form or Rasa does not answer. Rasa's two API calls are served by a loopback
+stand-in here; tests/e2e/test_order_push.py drives the real Rasa server."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.applications.order_push import ORDER_UPDATE_INTENT, ChatAddress, PushOutcome, push_chats, push_order_update
+from bot.applications.work_orders import create_work_order
+from bot.clock import FixedClock
+from bot.db.enums import WorkOrderKind
+from bot.db.models import ChatIdentity, User
+from bot.db.session import SessionFactory
+from bot.server.launcher import free_port
+
+
+def _chat(session_factory: SessionFactory, clock: FixedClock, phone: str, channel: str, sender: str) -> None:
+    with session_factory.session_scope() as session:
+        user_id = session.scalars(select(User.id).where(User.phone == phone)).one()
+        session.add(ChatIdentity(channel=channel, sender_id=sender, user_id=user_id,
+                                 created_at=clock.now(), last_seen_at=clock.now()))
+
+
+def _order(session_factory: SessionFactory, clock: FixedClock, phone: str) -> str:
+    with session_factory.session_scope() as session:
+        user_id = session.scalars(select(User.id).where(User.phone == phone)).one()
+        return create_work_order(session, clock, kind=WorkOrderKind.RESIDENTIAL_INSTALL, account_id=None,
+                                 user_id=user_id, form_data={}, note=None, promised_working_days=5).order_no
+
+
+def test_only_the_applicants_chats_that_can_push_are_chosen(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
+    _chat(demo_db, fixed_clock, "13800000002", "callback", "lina-app")
+    _chat(demo_db, fixed_clock, "13800000002", "rest", "lina-web")
+    _chat(demo_db, fixed_clock, "13800000001", "callback", "zhangwei-app")
+    order_no = _order(demo_db, fixed_clock, "13800000002")
+    assert push_chats(demo_db, order_no=f" {order_no} ") == [ChatAddress("callback", "lina-app")]
+    assert push_chats(demo_db, order_no="GD00000000000") == []
+
+
+class FakeRasaApi:
+    """Rasa's GET /conversations/{id}/tracker and POST …/trigger_intent, as far as a push uses them."""
+
+    def __init__(self, *, active_loop: str | None = None, trigger_status: int = 200) -> None:
+        self.active_loop, self.trigger_status = active_loop, trigger_status
+        self.triggered: list[tuple[str, str, Any]] = []
+
+    async def tracker(self, request: web.Request) -> web.Response:
+        return web.json_response({"sender_id": request.match_info["sender"],
+                                  "active_loop": {"name": self.active_loop} if self.active_loop else {}})
+
+    async def trigger(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.triggered.append((request.match_info["sender"], request.query["output_channel"], body))
+        return web.json_response({}, status=self.trigger_status)
+
+
+def _push_through(api: FakeRasaApi, session_factory: SessionFactory, order_no: str) -> PushOutcome:
+    async def scenario() -> PushOutcome:
+        app = web.Application()
+        app.router.add_get("/conversations/{sender}/tracker", api.tracker)
+        app.router.add_post("/conversations/{sender}/trigger_intent", api.trigger)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        try:
+            report = await push_order_update(session_factory, f"http://127.0.0.1:{port}", order_no=order_no)
+        finally:
+            await runner.cleanup()
+        [(_, outcome)] = report.outcomes
+        return outcome
+
+    return asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(("api_settings", "outcome", "triggered"), [
+    ({}, PushOutcome.PUSHED, 1),
+    ({"active_loop": "new_install_form"}, PushOutcome.IN_FORM, 0),
+    ({"trigger_status": 500}, PushOutcome.FAILED, 1),
+])
+def test_a_push_triggers_the_update_unless_the_chat_is_in_a_form(
+    demo_db: SessionFactory, fixed_clock: FixedClock, api_settings: dict, outcome: PushOutcome, triggered: int
+) -> None:
+    api = FakeRasaApi(**api_settings)
+    _chat(demo_db, fixed_clock, "13800000002", "callback", "lina app/1")
+    order_no = _order(demo_db, fixed_clock, "13800000002")
+    assert _push_through(api, demo_db, order_no) is outcome
+    assert api.triggered == [("lina app/1", "callback", {"name": ORDER_UPDATE_INTENT})] * triggered
+
+
+def test_an_unreachable_rasa_leaves_the_notice_for_the_next_message(
+    demo_db: SessionFactory, fixed_clock: FixedClock
+) -> None:
+    _chat(demo_db, fixed_clock, "13800000002", "callback", "lina-app")
+    order_no = _order(demo_db, fixed_clock, "13800000002")
+    report = asyncio.run(push_order_update(demo_db, f"http://127.0.0.1:{free_port()}", order_no=order_no))
+    assert [outcome for _, outcome in report.outcomes] == [PushOutcome.FAILED] and report.pushed == 0
