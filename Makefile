@@ -30,8 +30,7 @@ run: setup ## set up, seed, train if stale, then start the action and Rasa serve
 chat: setup ## talk to the running assistant in this terminal
 	$(PY) -m bot chat
 
-test: setup ## lint, train once, then every test: unit, data validation, NLU held-out eval, stories, end-to-end
-	$(PY) -m ruff check bot actions tests
+test: lint ## lint (ruff, mypy), train once, then every test: unit, data validation, NLU held-out eval, stories, end-to-end
 	$(PY) -m bot train
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -44,8 +43,9 @@ eval: train ## NLU evaluation on the held-out split -> reports/nlu_evaluation.md
 bench: setup ## REST latency (p50/p95) and server memory -> results/bench.json
 	BOT_ENV=demo $(PY) -m bot bench
 
-lint: setup ## ruff
+lint: setup ## ruff over bot, actions and tests; mypy over bot and actions ([tool.mypy] in pyproject.toml)
 	$(PY) -m ruff check bot actions tests
+	$(PY) -m mypy
 
 clean: ## remove the model, results and the demo databases (not .venv)
 	rm -rf models results var .rasa

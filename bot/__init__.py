@@ -1,5 +1,34 @@
-"""Electricity-customer service assistant: domain services, data store and channel glue.
+"""Electricity-customer service assistant: one package per sub-domain, plus what they share.
 
-Nothing directly under ``bot.services``, ``bot.billing``, ``bot.db`` or ``bot.text``
-imports Rasa; those layers are plain Python and are unit-tested on their own.
+Sub-domains (``identity``, ``accounts``, ``billing``, ``payments``, ``applications``,
+``conversation``, ``files``, ``privacy``) hold the business rules in plain Python; ``db`` the
+SQLAlchemy models and migrations; ``rasa_ext`` and ``channels`` are the only packages that import
+Rasa. Each package's ``__all__`` names its public modules: import those, not the others.
+The layering is enforced by ``tests/unit/test_architecture.py``.
 """
+__all__ = [
+    "accounts",
+    "applications",
+    "billing",
+    "channels",
+    "cli",
+    "clock",
+    "container",
+    "conversation",
+    "db",
+    "demo",
+    "devtools",
+    "domain_files",
+    "files",
+    "identity",
+    "limits",
+    "money",
+    "payments",
+    "privacy",
+    "rasa_ext",
+    "reports",
+    "server",
+    "settings",
+    "text",
+    "training",
+]

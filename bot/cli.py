@@ -201,7 +201,7 @@ def build_parser(commands: Iterable[Command]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description="State Grid customer-service assistant tools."
     )
-    subparsers = {(): _subparsers(parser, "command")}
+    subparsers: dict[tuple[str, ...], argparse._SubParsersAction] = {(): _subparsers(parser, "command")}
     for command in commands:
         *groups, leaf = command.name.split()
         for depth in range(1, len(groups) + 1):

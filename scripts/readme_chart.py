@@ -10,18 +10,18 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-import yaml
 from sqlalchemy import select
 
 from actions.billing.usage import chart_png
 from bot.billing.tariff import TariffBook
+from bot.billing.usage import UsageSeries, usage_series
 from bot.clock import CHINA_TZ, FixedClock
 from bot.db.migrate import upgrade
 from bot.db.models import User
 from bot.db.session import SessionFactory
 from bot.demo.seed import seed_demo_data
-from bot.billing.usage import UsageSeries, usage_series
-from bot.settings import PROJECT_ROOT, Settings
+from bot.domain_files import load_domain_yaml
+from bot.settings import Settings
 
 DAY = datetime(2026, 11, 23, 10, 0, tzinfo=CHINA_TZ)
 
@@ -38,7 +38,7 @@ def main(out: Path) -> None:
         series = usage_series(session_factory, clock, tariffs, user_id=zhang_wei, account_number="3301000001")
         session_factory.dispose()
     assert isinstance(series, UsageSeries), series
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain = load_domain_yaml()
     out.write_bytes(chart_png(domain, series))
     print(f"wrote {out}")
 

@@ -1,7 +1,6 @@
 """户号绑定: bind (with owner consent, within the daily look-up limit), list and default, unbind."""
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
@@ -35,6 +34,7 @@ from bot.accounts.preview import AccountPreview
 from bot.accounts.search import add_pending, pending, search_for_binding
 from bot.accounts.search_terms import SearchTerms, search_terms
 from bot.applications.regions import region_code_named
+from bot.conversation.payloads import button
 from bot.conversation.routing import NOTHING, ROUTE_SLOT, ROUTES
 from bot.files.barcode import account_from_barcode_digits
 
@@ -46,9 +46,7 @@ NUMBER_REJECTIONS = {
 
 
 def choose_buttons(numbers: list[str], intent: str = "inform") -> list[dict[str, str]]:
-    return [
-        {"title": number, "payload": f"/{intent}{json.dumps({'account_number': number})}"} for number in numbers
-    ]
+    return [button(number, intent, account_number=number) for number in numbers]
 
 
 async def offer_search_results(dispatcher: CollectingDispatcher, user_id: int, terms: SearchTerms) -> None:
@@ -81,10 +79,7 @@ def say_lookups_exhausted(dispatcher: CollectingDispatcher, reached: LookupLimit
 def _account_buttons(accounts: Sequence[AccountPreview], intent: str) -> list[dict[str, str]]:
     """One button per account (number, masked holder, partial address) sending ``intent`` with it."""
     return [
-        {
-            "title": f"{a.account_number} {a.holder_masked} {a.address_partial}",
-            "payload": f"/{intent}{json.dumps({'account_number': a.account_number})}",
-        }
+        button(f"{a.account_number} {a.holder_masked} {a.address_partial}", intent, account_number=a.account_number)
         for a in accounts
     ]
 
@@ -216,10 +211,10 @@ class ActionBindAccount(ConfirmedAccountSubmission):
     ) -> list[EventType]:
         events = await super().run(dispatcher, tracker, domain)
         user = await who_is_talking(tracker)
-        if tracker.get_slot("pending_intent") in ROUTES and user is not None and await call(
-            list_bound, deps().session_factory, user.user_id
-        ):
-            return events + await resume_request(dispatcher, tracker)
+        if tracker.get_slot("pending_intent") in ROUTES and user is not None:
+            bound = await call(list_bound, deps().session_factory, user.user_id)
+            if bound:  # a request waiting for a bound account can go on
+                return events + await resume_request(dispatcher, tracker)
         return [*events, SlotSet("pending_intent", None), SlotSet(ROUTE_SLOT, NOTHING)]
 
     async def submit(self, dispatcher: CollectingDispatcher, user_id: int, number: str) -> None:

@@ -3,8 +3,6 @@ status changes of their work orders (chats on channels that can push get these a
 :mod:`bot.applications.order_push`)."""
 from __future__ import annotations
 
-import json
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -13,17 +11,15 @@ from rasa_sdk.types import DomainDict
 from actions.common import call, deps, who_is_talking
 from actions.payments.autopay_notices import deliver_autopay_notices
 from bot.accounts.consent import mark_delivered, pending_consents_for_owner, undelivered_consent_outcomes
-from bot.applications.work_orders import mark_delivered as mark_order_notices_delivered
-from bot.applications.work_orders import pending_order_notices
+from bot.applications.order_progress import mark_delivered as mark_order_notices_delivered
+from bot.applications.order_progress import pending_order_notices
+from bot.conversation.payloads import button
 from bot.text.labels import day_label
 
 
 def _decision_buttons(request_id: int) -> list[dict[str, str]]:
-    entity = json.dumps({"consent_request_id": str(request_id)})
-    return [
-        {"title": "同意", "payload": f"/affirm{entity}"},
-        {"title": "拒绝", "payload": f"/deny{entity}"},
-    ]
+    request = str(request_id)
+    return [button("同意", "affirm", consent_request_id=request), button("拒绝", "deny", consent_request_id=request)]
 
 
 async def deliver_consent_notices(dispatcher: CollectingDispatcher, *, user_id: int) -> None:

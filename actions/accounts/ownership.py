@@ -62,8 +62,8 @@ class ActionDecideConsent(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         user = await who_is_talking(tracker)
-        raw_id = latest_entity(tracker, "consent_request_id")
-        if user is None or not (raw_id or "").isdigit():
+        raw_id = latest_entity(tracker, "consent_request_id") or ""
+        if user is None or not raw_id.isdigit():
             dispatcher.utter_message(response="utter_consent_not_found")
             return []
         d = deps()

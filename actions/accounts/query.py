@@ -2,7 +2,6 @@
 buttons), and the period asked for ("上个月", "今年", "近半年")."""
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import REQUEST_TEXT_SLOT, call, chat_identity, deps, latest_entity, who_is_talking
 from bot.accounts.binding import Resolution, ResolutionKind, resolve_account
 from bot.billing.access import NoBill, NoBillReason
+from bot.conversation.payloads import button
 from bot.text.labels import month_label
 from bot.text.months import MonthQuery, MonthRejected, RejectReason, resolve_months
 
@@ -51,17 +51,16 @@ class Query:
 
 
 def pay_button(account_number: str) -> dict[str, str]:
-    return {"title": "去缴费", "payload": f"/pay_bill{json.dumps({'account_number': account_number})}"}
+    return button("去缴费", "pay_bill", account_number=account_number)
 
 
 def payments_button(account_number: str) -> dict[str, str]:
     """缴费记录 of the account: where a binder finds the 缴费凭证 of their own payments."""
-    return {"title": "缴费记录", "payload": f"/query_payments{json.dumps({'account_number': account_number})}"}
+    return button("缴费记录", "query_payments", account_number=account_number)
 
 
 def invoice_button(account_number: str, month: date) -> dict[str, str]:
-    entities = {"account_number": account_number, "time": month_label(month)}
-    return {"title": "开具发票", "payload": f"/request_invoice{json.dumps(entities, ensure_ascii=False)}"}
+    return button("开具发票", "request_invoice", account_number=account_number, time=month_label(month))
 
 
 def explain_no_bill(dispatcher: CollectingDispatcher, account_number: str, missing: NoBill) -> None:
@@ -129,7 +128,7 @@ class AccountQuery(Action, ABC):
     def _explain(self, dispatcher: CollectingDispatcher, resolved: Resolution, text: str) -> None:
         if resolved.kind is ResolutionKind.NEEDS_CHOICE:
             dispatcher.utter_message(response="utter_ask_account_for_query", buttons=[
-                {"title": c.account_number, "payload": f"/{self.intent}{self._entities(c.account_number, text)}"}
+                button(c.account_number, self.intent, **self._entities(c.account_number, text))
                 for c in resolved.choices
             ])
         elif resolved.kind is ResolutionKind.NOT_BOUND:
@@ -138,9 +137,9 @@ class AccountQuery(Action, ABC):
             dispatcher.utter_message(response="utter_no_accounts")
 
     @staticmethod
-    def _entities(account_number: str, text: str) -> str:
+    def _entities(account_number: str, text: str) -> dict[str, str]:
         """The button's entities: the account, and the words of the request (its month, say)."""
         entities = {"account_number": account_number}
         if text and not text.startswith("/"):
             entities["time"] = text
-        return json.dumps(entities, ensure_ascii=False)
+        return entities

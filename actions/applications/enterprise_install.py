@@ -5,9 +5,7 @@ only), 用电设备 with the total capacity, the address, a survey appointment (
 发票信息 (专票 asks four more fields), SMS code, an optional 备注, then the summary."""
 from __future__ import annotations
 
-import json
 import re
-from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,7 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import call, deps, who_is_talking
-from actions.forms.documents import DocumentValidation
+from actions.forms.documents import document_answer
+from actions.forms.fields import Answer, FormFields, text
+from actions.forms.person import person_name_answer
+from actions.forms.retrying import accept, reject
 from bot.applications.appointments import SlotView, match_slot, slot_label, slots_for
 from bot.applications.enterprise import (
     InvoiceInfo,
@@ -39,7 +40,7 @@ from bot.applications.equipment import (
     parse_equipment,
     total_capacity_kw,
 )
-from bot.applications.new_install import (
+from bot.applications.new_install_forms import (
     REMARK_MAX_CHARS,
     Applicant,
     EnterpriseRole,
@@ -48,6 +49,7 @@ from bot.applications.new_install import (
     enterprise_notice_text,
 )
 from bot.applications.templates import authorisation_template_url
+from bot.conversation.payloads import button
 
 FORM = "new_install_form"
 INSTALL, NO_INSTALL = "安装", "不安装"
@@ -60,10 +62,13 @@ ENTERPRISE_SLOTS = (
 )
 AGENT_ONLY = ("ei_legal_rep_name", "power_of_attorney", "legal_rep_id")
 SPECIAL_INVOICE_ONLY = ("ei_invoice_address", "ei_invoice_phone", "ei_invoice_bank", "ei_bank_account")
-INVOICE_FIELD_SLOTS = {
-    "address": "ei_invoice_address", "phone": "ei_invoice_phone", "bank_name": "ei_invoice_bank",
-    "bank_account": "ei_bank_account",
-}
+# The invoice's fields (bot.applications.enterprise.validate_invoice_info) and the slots answering them.
+INVOICE_FIELDS = FormFields({
+    "invoice_type": Answer("ei_invoice_type", text), "company_name": Answer("ei_company_name", text),
+    "tax_number": Answer("ei_uscc", text), "address": Answer("ei_invoice_address"),
+    "phone": Answer("ei_invoice_phone"), "bank_name": Answer("ei_invoice_bank"),
+    "bank_account": Answer("ei_bank_account"),
+})
 EQUIPMENT_REJECTIONS = {
     EquipmentRejection.NOTHING_RECOGNISED: "utter_ei_equipment_unrecognised",
     EquipmentRejection.NO_POWER: "utter_ei_equipment_no_power",
@@ -136,12 +141,7 @@ async def offered_slots(tracker: Tracker) -> list[SlotView]:
 
 def invoice_of(tracker: Tracker) -> InvoiceInfo | InvoiceProblem:
     """The invoice details the form collected; the tax number is the enterprise's USCC."""
-    return validate_invoice_info(
-        str(tracker.get_slot("ei_invoice_type") or ""), company_name=str(tracker.get_slot("ei_company_name") or ""),
-        tax_number=str(tracker.get_slot("ei_uscc") or ""), address=tracker.get_slot("ei_invoice_address"),
-        phone=tracker.get_slot("ei_invoice_phone"), bank_name=tracker.get_slot("ei_invoice_bank"),
-        bank_account=tracker.get_slot("ei_bank_account"),
-    )
+    return validate_invoice_info(**INVOICE_FIELDS.request_from(tracker))
 
 
 def equipment_list(items: Sequence[Equipment]) -> str:
@@ -149,8 +149,8 @@ def equipment_list(items: Sequence[Equipment]) -> str:
     return "；".join(f"{item.name} {kw_text(item.power_kw)}kW×{item.quantity}" for item in items)
 
 
-def remark_of(tracker: Tracker) -> str | None:
-    remark = tracker.get_slot("ei_remark")
+def remark_text(remark: Any) -> str | None:
+    """The 备注 slot as filed: none when the user had nothing to add."""
     return None if remark in (None, NO_REMARK) else str(remark)
 
 
@@ -158,156 +158,158 @@ def _chosen(text: str, words: dict[Any, tuple[str, ...]]) -> Any | None:
     return next((choice for choice, said in words.items() if any(w in text for w in said)), None)
 
 
-class EnterpriseValidation(DocumentValidation):
-    """The validators of the enterprise questions (new_install_form's validator inherits them)."""
+# The enterprise questions' validators: new_install_form's validator lists them (one each).
 
-    async def validate_ei_transformer(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        text = str(value or "")
-        if text == NO_INSTALL or (text != INSTALL and _NO_TRANSFORMER.search(text)):
-            return self.accept("ei_transformer", NO_INSTALL)
-        if text == INSTALL or _TRANSFORMER.search(text):
-            dispatcher.utter_message(response="utter_ei_high_voltage_offline")
-            return self.accept("ei_transformer", INSTALL)
-        return self.reject(dispatcher, tracker, "ei_transformer", "utter_ei_transformer_unclear")
 
-    async def validate_ei_equipment(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        items = parse_equipment(str(value or ""))
-        if isinstance(items, EquipmentRejected):
-            return self.reject(dispatcher, tracker, "ei_equipment", EQUIPMENT_REJECTIONS[items.reason],
-                               item=items.item or "")
-        dispatcher.utter_message(response="utter_ei_equipment_total", items=equipment_list(items),
-                                 total=kw_text(total_capacity_kw(items)))
-        return self.accept("ei_equipment", str(value))
+async def validate_ei_transformer(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    text = str(value or "")
+    if text == NO_INSTALL or (text != INSTALL and _NO_TRANSFORMER.search(text)):
+        return accept("ei_transformer", NO_INSTALL)
+    if text == INSTALL or _TRANSFORMER.search(text):
+        dispatcher.utter_message(response="utter_ei_high_voltage_offline")
+        return accept("ei_transformer", INSTALL)
+    return reject(dispatcher, tracker, "ei_transformer", "utter_ei_transformer_unclear")
 
-    async def validate_ni_address_ok(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if value is True:
-            return self.accept("ni_address_ok", True)
-        dispatcher.utter_message(response="utter_ni_address_retype")
-        return {"ni_address": None, "ni_address_ok": None}
+async def validate_ei_equipment(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    items = parse_equipment(str(value or ""))
+    if isinstance(items, EquipmentRejected):
+        return reject(dispatcher, tracker, "ei_equipment", EQUIPMENT_REJECTIONS[items.reason],
+                           item=items.item or "")
+    dispatcher.utter_message(response="utter_ei_equipment_total", items=equipment_list(items),
+                             total=kw_text(total_capacity_kw(items)))
+    return accept("ei_equipment", str(value))
 
-    async def validate_ei_slot(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        views = await offered_slots(tracker)
-        text = str(value or "").strip()
-        view = next((v for v in views if str(v.id) == text), None) or match_slot(text, views, deps().clock.today())
-        if view is None:
-            return self.reject(dispatcher, tracker, "ei_slot", "utter_ei_slot_unclear")
-        if view.full:
-            return self.reject(dispatcher, tracker, "ei_slot", "utter_ei_slot_full", when=slot_label(view))
-        return self.accept("ei_slot", str(view.id))
+async def validate_ni_address_ok(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    if value is True:
+        return accept("ni_address_ok", True)
+    dispatcher.utter_message(response="utter_ni_address_retype")
+    return {"ni_address": None, "ni_address_ok": None}
 
-    async def validate_ei_notice_read(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if value == "read":
-            return self.accept("ei_notice_read", "read")
-        if value != "declined" and _WANTS_NOTICE.search(str(value or "")):
-            dispatcher.utter_message(text=enterprise_notice_text())
-            return {"ei_notice_read": None}
-        return self.reject(dispatcher, tracker, "ei_notice_read", "utter_ei_notice_required")
+async def validate_ei_slot(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    views = await offered_slots(tracker)
+    text = str(value or "").strip()
+    view = next((v for v in views if str(v.id) == text), None) or match_slot(text, views, deps().clock.today())
+    if view is None:
+        return reject(dispatcher, tracker, "ei_slot", "utter_ei_slot_unclear")
+    if view.full:
+        return reject(dispatcher, tracker, "ei_slot", "utter_ei_slot_full", when=slot_label(view))
+    return accept("ei_slot", str(view.id))
 
-    async def validate_ei_proof_type(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        chosen = _chosen(str(value or ""), PROOF_TYPE_WORDS)
-        if chosen is None:
-            return self.reject(dispatcher, tracker, "ei_proof_type", "utter_ei_proof_type_unclear")
-        return self.accept("ei_proof_type", chosen.value)
+async def validate_ei_notice_read(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    if value == "read":
+        return accept("ei_notice_read", "read")
+    if value != "declined" and _WANTS_NOTICE.search(str(value or "")):
+        dispatcher.utter_message(text=enterprise_notice_text())
+        return {"ei_notice_read": None}
+    return reject(dispatcher, tracker, "ei_notice_read", "utter_ei_notice_required")
 
-    async def validate_entity_proof(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await self.document("entity_proof", dispatcher, tracker)
+async def validate_ei_proof_type(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    chosen = _chosen(str(value or ""), PROOF_TYPE_WORDS)
+    if chosen is None:
+        return reject(dispatcher, tracker, "ei_proof_type", "utter_ei_proof_type_unclear")
+    return accept("ei_proof_type", chosen.value)
 
-    async def validate_legal_rep_id(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await self.document("legal_rep_id", dispatcher, tracker)
+async def validate_entity_proof(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    return await document_answer("entity_proof", dispatcher, tracker)
 
-    async def validate_ei_uscc(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        code = validate_uscc(str(value or ""))
-        if isinstance(code, UsccRejected):
-            return self.reject(dispatcher, tracker, "ei_uscc", USCC_REJECTIONS[code.reason])
-        return self.accept("ei_uscc", code)
+async def validate_legal_rep_id(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    return await document_answer("legal_rep_id", dispatcher, tracker)
 
-    async def validate_ei_role(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        chosen = _chosen(str(value or ""), ROLE_WORDS)
-        if chosen is None:
-            return self.reject(dispatcher, tracker, "ei_role", "utter_ei_role_unclear")
-        return self.accept("ei_role", chosen.value)
+async def validate_ei_uscc(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    code = validate_uscc(str(value or ""))
+    if isinstance(code, UsccRejected):
+        return reject(dispatcher, tracker, "ei_uscc", USCC_REJECTIONS[code.reason])
+    return accept("ei_uscc", code)
 
-    async def validate_ei_legal_rep_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self.person_name("ei_legal_rep_name", value, dispatcher, tracker)
+async def validate_ei_role(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    chosen = _chosen(str(value or ""), ROLE_WORDS)
+    if chosen is None:
+        return reject(dispatcher, tracker, "ei_role", "utter_ei_role_unclear")
+    return accept("ei_role", chosen.value)
 
-    async def validate_ei_invoice_type(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        kind = parse_invoice_type(str(value or ""))
-        if kind is None:
-            return self.reject(dispatcher, tracker, "ei_invoice_type", "utter_ei_invoice_type_unclear")
-        return self.accept("ei_invoice_type", kind.value)
+async def validate_ei_legal_rep_name(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    return person_name_answer("ei_legal_rep_name", value, dispatcher, tracker)
 
-    async def validate_ei_company_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        checked = validate_invoice_info(InvoiceType.ORDINARY, company_name=str(value or ""),
-                                        tax_number=str(tracker.get_slot("ei_uscc") or ""))
-        if isinstance(checked, InvoiceProblem) and checked.field == "company_name":
-            return self.reject(dispatcher, tracker, "ei_company_name", "utter_ei_company_name_bad")
-        return self.accept("ei_company_name", checked.company_name if isinstance(checked, InvoiceInfo) else value)
+async def validate_ei_invoice_type(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    kind = parse_invoice_type(str(value or ""))
+    if kind is None:
+        return reject(dispatcher, tracker, "ei_invoice_type", "utter_ei_invoice_type_unclear")
+    return accept("ei_invoice_type", kind.value)
 
-    async def validate_ei_invoice_address(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._invoice_field("address", value, dispatcher, tracker)
+async def validate_ei_company_name(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    checked = validate_invoice_info(InvoiceType.ORDINARY, company_name=str(value or ""),
+                                    tax_number=str(tracker.get_slot("ei_uscc") or ""))
+    if isinstance(checked, InvoiceProblem) and checked.field == "company_name":
+        return reject(dispatcher, tracker, "ei_company_name", "utter_ei_company_name_bad")
+    return accept("ei_company_name", checked.company_name if isinstance(checked, InvoiceInfo) else value)
 
-    async def validate_ei_invoice_phone(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._invoice_field("phone", value, dispatcher, tracker)
+async def validate_ei_invoice_address(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    return _invoice_field("address", value, dispatcher, tracker)
 
-    async def validate_ei_invoice_bank(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._invoice_field("bank_name", value, dispatcher, tracker)
+async def validate_ei_invoice_phone(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    return _invoice_field("phone", value, dispatcher, tracker)
 
-    async def validate_ei_bank_account(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._invoice_field("bank_account", value, dispatcher, tracker)
+async def validate_ei_invoice_bank(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    return _invoice_field("bank_name", value, dispatcher, tracker)
 
-    async def validate_ei_remark(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        text = " ".join(str(value or "").split())
-        if not text or _NOTHING_TO_ADD.match(text):
-            return self.accept("ei_remark", NO_REMARK)
-        if len(text) > REMARK_MAX_CHARS:
-            return self.reject(dispatcher, tracker, "ei_remark", "utter_ei_remark_too_long")
-        return self.accept("ei_remark", text)
+async def validate_ei_bank_account(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    return _invoice_field("bank_account", value, dispatcher, tracker)
 
-    def _invoice_field(
-        self, field: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> dict[str, Any]:
-        slot = INVOICE_FIELD_SLOTS[field]
-        checked = check_invoice_field(field, str(value or ""))
-        if isinstance(checked, InvoiceProblemReason):
-            response = INVOICE_FIELD_REJECTIONS.get(checked, f"utter_explain_{slot}")
-            return self.reject(dispatcher, tracker, slot, response)
-        return self.accept(slot, checked)
+async def validate_ei_remark(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    text = " ".join(str(value or "").split())
+    if not text or _NOTHING_TO_ADD.match(text):
+        return accept("ei_remark", NO_REMARK)
+    if len(text) > REMARK_MAX_CHARS:
+        return reject(dispatcher, tracker, "ei_remark", "utter_ei_remark_too_long")
+    return accept("ei_remark", text)
+
+def _invoice_field(
+    field: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> dict[str, Any]:
+    slot = INVOICE_FIELDS.fields[field].slot
+    checked = check_invoice_field(field, str(value or ""))
+    if isinstance(checked, InvoiceProblemReason):
+        response = INVOICE_FIELD_REJECTIONS.get(checked, f"utter_explain_{slot}")
+        return reject(dispatcher, tracker, slot, response)
+    return accept(slot, checked)
+
+
 
 
 class ActionAskAppointment(Action):
@@ -324,8 +326,7 @@ class ActionAskAppointment(Action):
             return []
         full = [slot_label(view) for view in views if view.full]
         dispatcher.utter_message(response="utter_ask_ei_slot", buttons=[
-            {"title": slot_label(view), "payload": "/inform" + json.dumps({"appointment_slot": str(view.id)})}
-            for view in free
+            button(slot_label(view), "inform", appointment_slot=str(view.id)) for view in free
         ])
         if full:
             dispatcher.utter_message(response="utter_ei_slots_full", slots="、".join(full))
@@ -344,32 +345,25 @@ class ActionAskEnterpriseNotice(Action):
         return []
 
 
-class AskWithApplicant(Action, ABC):
+async def ask_with_applicant(dispatcher: CollectingDispatcher, tracker: Tracker, response: str) -> list[EventType]:
     """A question that shows the applicant's name and registered phone as the real-name record
     has them (不可修改): 产权证明类型 (个人新装) and 申请人身份 (企业新装)."""
-
-    response: str
-
-    @abstractmethod
-    def name(self) -> str:
-        """Abstract, so the action server does not register the base class itself."""
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        applicant = await current_applicant(tracker)
-        dispatcher.utter_message(
-            response=self.response, name=applicant.name if applicant else "",
-            masked_phone=applicant.phone_masked if applicant else "",
-        )
-        return []
+    applicant = await current_applicant(tracker)
+    dispatcher.utter_message(
+        response=response, name=applicant.name if applicant else "",
+        masked_phone=applicant.phone_masked if applicant else "",
+    )
+    return []
 
 
-class ActionAskEnterpriseRole(AskWithApplicant):
+class ActionAskEnterpriseRole(Action):
     """法人代表 or 经办人."""
-
-    response = "utter_ask_ei_role"
 
     def name(self) -> str:
         return f"action_ask_{FORM}_ei_role"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return await ask_with_applicant(dispatcher, tracker, "utter_ask_ei_role")
 
 
 class ActionAskCompanyName(Action):

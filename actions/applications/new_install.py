@@ -5,7 +5,6 @@ documents, the owner's name and phone for an 经办人, an SMS code, a summary a
 企业新装, whose questions live in :mod:`actions.applications.enterprise_install`."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,32 +12,29 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.applications import enterprise_install as enterprise
 from actions.applications.enterprise_install import (
-    ENTERPRISE_SLOTS,
     INSTALL,
-    AskWithApplicant,
-    EnterpriseValidation,
+    ask_with_applicant,
     current_applicant,
     enterprise_materials,
     enterprise_slots,
 )
-from actions.applications.new_install_summary import ENTERPRISE, PERSONAL, filed_content, region_label
+from actions.applications.new_install_summary import ENTERPRISE, FIELDS, PERSONAL, filed_content, region_label
 from actions.common import call, chat_identity, deps, request_text, response_text, who_is_talking
-from actions.forms.documents import CODE_ACCEPTED, ActionAskSmsCode
-from actions.forms.frozen_summary import back_to_summary, confirmation, discard, recheck_slots, take
-from actions.forms.retrying import FAILURES_SLOT
+from actions.forms.documents import document_answer
+from actions.forms.frozen_summary import back_to_summary, confirmed_answer, discard, take
+from actions.forms.person import person_name_answer
+from actions.forms.retrying import RetryingFormValidation
+from actions.forms.sms_code import CODE_ACCEPTED, ask_for_code, sms_code_answer
 from bot.applications.addresses import AddressProblem, ParsedAddress, parse_address
 from bot.applications.business_system import forward_pre_application
 from bot.applications.form_summaries import SummaryCheck
-from bot.applications.new_install import (
-    InstallProblem,
-    InstallProblemReason,
-    ProofRole,
-    submit_enterprise_install,
-    submit_personal_install,
-)
+from bot.applications.new_install import submit_enterprise_install, submit_personal_install
+from bot.applications.new_install_forms import InstallProblem, InstallProblemReason, InstallSubmitted, ProofRole
 from bot.applications.regions import district_named, district_with_code, district_within, served_districts
 from bot.channels.capabilities import shows_images
+from bot.conversation.payloads import button
 from bot.db.models import Region
 from bot.identity.phones import normalize_mobile
 from bot.identity.verification import CodePurpose
@@ -49,21 +45,8 @@ PERSONAL_SLOTS = (
     "ni_address", "ni_address_ok", "ni_proof_role", "property_certificate", "ni_owner_name",
     "ni_owner_phone", "power_of_attorney", "ni_sms_code", "ni_confirmed",
 )
-FORM_SLOTS = tuple(dict.fromkeys(("install_type", "ni_region", *PERSONAL_SLOTS, *ENTERPRISE_SLOTS)))
 AGENT_ONLY = ("ni_owner_name", "ni_owner_phone", "power_of_attorney")
 UPLOAD_SLOTS = ("property_certificate", "power_of_attorney")
-# The slot that answers each field a submission can refuse: only that question is asked again.
-FIELD_SLOTS = {
-    "region_code": "ni_region", "address": "ni_address", "proof_role": "ni_proof_role",
-    "property_certificate_id": "property_certificate", "owner_name": "ni_owner_name",
-    "owner_phone": "ni_owner_phone", "authorisation_id": "power_of_attorney", "equipment": "ei_equipment",
-    "slot_id": "ei_slot", "notice_read": "ei_notice_read", "entity_proof_type": "ei_proof_type",
-    "entity_proof_id": "entity_proof", "uscc": "ei_uscc", "role": "ei_role", "legal_rep_name": "ei_legal_rep_name",
-    "legal_rep_id_id": "legal_rep_id", "remark": "ei_remark", "invoice.invoice_type": "ei_invoice_type",
-    "invoice.company_name": "ei_company_name", "invoice.tax_number": "ei_uscc",
-    "invoice.address": "ei_invoice_address", "invoice.phone": "ei_invoice_phone",
-    "invoice.bank_name": "ei_invoice_bank", "invoice.bank_account": "ei_bank_account",
-}
 FINAL_PROBLEMS = (InstallProblemReason.ORDER_IN_PROGRESS, InstallProblemReason.NOT_VERIFIED,
                   InstallProblemReason.HIGH_VOLTAGE_OFFLINE)
 
@@ -81,9 +64,50 @@ def show_parsed(dispatcher: CollectingDispatcher, parsed: ParsedAddress) -> None
     )
 
 
-class ValidateNewInstallForm(EnterpriseValidation):
+async def _content_now(tracker: Tracker) -> tuple[dict[str, Any], str]:
+    applicant = await current_applicant(tracker)
+    return filed_content(tracker, applicant), applicant.phone if applicant else ""
+
+
+async def _code_destination(tracker: Tracker) -> tuple[str | None, str]:
+    """The applicant's own phone (from the real-name record, 不可修改)."""
+    return await applicant_phone(tracker), str(CodePurpose.NEW_INSTALL)
+
+
+def _complete_address(text: str, region: Region) -> ParsedAddress | None:
+    parsed = parse_address(text, region)
+    return None if isinstance(parsed, AddressProblem) or not parsed.complete else parsed
+
+
+def _typed(tracker: Tracker) -> str:
+    """The whole message: the address entity the model cut out of it can miss an end
+    ("解放路88" of "解放路88号"), and an address question is answered by the whole message."""
+    return str((tracker.latest_message or {}).get("text") or "")
+
+
+class ValidateNewInstallForm(RetryingFormValidation):
     def name(self) -> str:
         return "validate_new_install_form"
+
+    # 企业新装's questions (actions.applications.enterprise_install).
+    validate_ei_transformer = staticmethod(enterprise.validate_ei_transformer)
+    validate_ei_equipment = staticmethod(enterprise.validate_ei_equipment)
+    validate_ei_slot = staticmethod(enterprise.validate_ei_slot)
+    validate_ei_notice_read = staticmethod(enterprise.validate_ei_notice_read)
+    validate_ei_proof_type = staticmethod(enterprise.validate_ei_proof_type)
+    validate_entity_proof = staticmethod(enterprise.validate_entity_proof)
+    validate_legal_rep_id = staticmethod(enterprise.validate_legal_rep_id)
+    validate_ei_uscc = staticmethod(enterprise.validate_ei_uscc)
+    validate_ei_role = staticmethod(enterprise.validate_ei_role)
+    validate_ei_legal_rep_name = staticmethod(enterprise.validate_ei_legal_rep_name)
+    validate_ei_invoice_type = staticmethod(enterprise.validate_ei_invoice_type)
+    validate_ei_company_name = staticmethod(enterprise.validate_ei_company_name)
+    validate_ei_invoice_address = staticmethod(enterprise.validate_ei_invoice_address)
+    validate_ei_invoice_phone = staticmethod(enterprise.validate_ei_invoice_phone)
+    validate_ei_invoice_bank = staticmethod(enterprise.validate_ei_invoice_bank)
+    validate_ei_bank_account = staticmethod(enterprise.validate_ei_bank_account)
+    validate_ei_remark = staticmethod(enterprise.validate_ei_remark)
+    validate_ni_address_ok = staticmethod(enterprise.validate_ni_address_ok)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -143,8 +167,8 @@ class ValidateNewInstallForm(EnterpriseValidation):
         region = await call(district_with_code, deps().session_factory, tracker.get_slot("ni_region"))
         if region is None:
             return {"ni_address": None}
-        parsed = parse_address(str(value or ""), region)
-        if isinstance(parsed, AddressProblem) or not parsed.complete:
+        parsed = _complete_address(str(value or ""), region) or _complete_address(_typed(tracker), region)
+        if parsed is None:
             return self.reject(dispatcher, tracker, "ni_address", "utter_ni_address_vague")
         show_parsed(dispatcher, parsed)
         return self.accept("ni_address", parsed.full_text, ni_address_ok=None)
@@ -160,7 +184,7 @@ class ValidateNewInstallForm(EnterpriseValidation):
     async def validate_ni_owner_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self.person_name("ni_owner_name", value, dispatcher, tracker)
+        return person_name_answer("ni_owner_name", value, dispatcher, tracker)
 
     async def validate_ni_owner_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -173,22 +197,25 @@ class ValidateNewInstallForm(EnterpriseValidation):
     async def validate_ni_sms_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return await self.sms_code("ni_sms_code", value, phone=await applicant_phone(tracker),
-                                   purpose=CodePurpose.NEW_INSTALL, dispatcher=dispatcher, tracker=tracker,
-                                   confirmed_slot="ni_confirmed")
+        return await sms_code_answer("ni_sms_code", value, phone=await applicant_phone(tracker),
+                                     purpose=CodePurpose.NEW_INSTALL, dispatcher=dispatcher, tracker=tracker,
+                                     confirmed_slot="ni_confirmed")
 
     async def validate_ni_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """提交 counts only for the summary shown: anything changed since brings a new one."""
-        if value is not True:
-            return self.accept("ni_confirmed", False)
-        applicant = await current_applicant(tracker)
-        check = await confirmation(tracker, FORM, filed_content(tracker, applicant),
-                                   phone=applicant.phone if applicant else "")
-        if check is not SummaryCheck.HOLDS:
-            return recheck_slots(dispatcher, check, confirmed_slot="ni_confirmed", code_slot="ni_sms_code")
-        return self.accept("ni_confirmed", True)
+        return await confirmed_answer(value, dispatcher, tracker, form=FORM, slot="ni_confirmed",
+                                      code_slot="ni_sms_code", content_now=_content_now)
+
+    async def validate_property_certificate(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await document_answer("property_certificate", dispatcher, tracker)
+
+    async def validate_power_of_attorney(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await document_answer("power_of_attorney", dispatcher, tracker)
 
 
 class ActionAskInstallRegion(Action):
@@ -200,30 +227,29 @@ class ActionAskInstallRegion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         regions = await call(served_districts, deps().session_factory)
         dispatcher.utter_message(response="utter_ask_ni_region", buttons=[
-            {"title": region_label(r), "payload": "/inform" + json.dumps({"region": r.code})} for r in regions
+            button(region_label(r), "inform", region=r.code) for r in regions
         ])
         return []
 
 
-class ActionAskProofRole(AskWithApplicant):
+class ActionAskProofRole(Action):
     """产权人 or 经办人."""
-
-    response = "utter_ask_ni_proof_role"
 
     def name(self) -> str:
         return f"action_ask_{FORM}_ni_proof_role"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return await ask_with_applicant(dispatcher, tracker, "utter_ask_ni_proof_role")
 
-class ActionAskInstallCode(ActionAskSmsCode):
+
+class ActionAskInstallCode(Action):
     """The code goes to the applicant's own phone (from the real-name record, 不可修改)."""
-
-    slot, purpose = "ni_sms_code", CodePurpose.NEW_INSTALL
 
     def name(self) -> str:
         return f"action_ask_{FORM}_ni_sms_code"
 
-    async def phone(self, tracker: Tracker) -> str | None:
-        return await applicant_phone(tracker)
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return await ask_for_code(dispatcher, tracker, slot="ni_sms_code", destination=_code_destination)
 
 
 class ActionSubmitNewInstall(Action):
@@ -234,7 +260,7 @@ class ActionSubmitNewInstall(Action):
         return "action_submit_new_install"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        reset: list[EventType] = [SlotSet(slot, None) for slot in (*FORM_SLOTS, FAILURES_SLOT)]
+        reset = FIELDS.reset_events()
         user = await who_is_talking(tracker)
         kind = tracker.get_slot("install_type")
         if user is None or kind not in (PERSONAL, ENTERPRISE) or not tracker.get_slot("ni_region"):
@@ -245,7 +271,7 @@ class ActionSubmitNewInstall(Action):
             return reset  # the high-voltage route was explained when the question was answered
         if tracker.get_slot("ni_confirmed") is not True or tracker.get_slot("ni_sms_code") != CODE_ACCEPTED:
             await discard(tracker, FORM)
-            dispatcher.utter_message(response="utter_rt_not_submitted")
+            dispatcher.utter_message(response="utter_application_not_submitted")
             return reset
         applicant = await current_applicant(tracker)
         content = filed_content(tracker, applicant)
@@ -256,7 +282,8 @@ class ActionSubmitNewInstall(Action):
         application = content["application"]
         later = application.documents_later if not isinstance(application, InstallProblem) else False
         d = deps()
-        note = response_text(domain, "utter_rt_order_note")
+        note = response_text(domain, "utter_application_order_note")
+        outcome: InstallSubmitted | InstallProblem
         if isinstance(application, InstallProblem):
             outcome = application
         elif kind == ENTERPRISE:
@@ -284,21 +311,21 @@ class ActionSubmitNewInstall(Action):
                                      status=outcome.status.value, promised=promised)
         if later:
             upload_url = f"{d.settings.public_url}/webhooks/rest/upload"
-            dispatcher.utter_message(response="utter_rt_documents_later", url=upload_url)
+            dispatcher.utter_message(response="utter_doc_upload_later", url=upload_url)
         return reset
 
 
 def retry(dispatcher: CollectingDispatcher, problem: InstallProblem, reset: list[EventType]) -> list[EventType]:
     """提交失败: a field the user can answer again is asked again (the rest kept); otherwise the
     reason and the form ends."""
-    slot = FIELD_SLOTS.get(problem.field)
+    slot = FIELDS.slot_for(problem.field)  # only that question is asked again
     if slot is None or problem.reason in FINAL_PROBLEMS:
         dispatcher.utter_message(response="utter_ni_submit_failed", order_no=problem.order_no or "")
         return reset
     if problem.reason is InstallProblemReason.SLOT_FULL:
         dispatcher.utter_message(response="utter_ei_slot_taken")
     elif problem.reason in (InstallProblemReason.ATTACHMENT_NOT_FOUND, InstallProblemReason.DOCUMENT_MISSING):
-        dispatcher.utter_message(response="utter_rt_problem_attachment_not_found")
+        dispatcher.utter_message(response="utter_doc_attachment_not_found")
     else:
         dispatcher.utter_message(response="utter_ni_submit_recheck")
     cleared = [SlotSet(slot, None), SlotSet("ni_confirmed", None)]

@@ -11,19 +11,20 @@ from rasa_sdk.types import DomainDict
 
 from actions.applications.enterprise_install import (
     FORM,
+    INVOICE_FIELDS,
     current_applicant,
     equipment_list,
     invoice_of,
     offered_slots,
-    remark_of,
+    remark_text,
 )
 from actions.common import call, chat_identity, deps, response_text
-from actions.forms.documents import attachment_id_of
+from actions.forms.fields import Answer, FormFields, attachment, text
 from actions.forms.frozen_summary import freeze
 from bot.applications.appointments import slot_label
 from bot.applications.enterprise import InvoiceInfo, InvoiceProblem, InvoiceType
 from bot.applications.equipment import EquipmentRejected, kw_text, parse_equipment, total_capacity_kw
-from bot.applications.new_install import (
+from bot.applications.new_install_forms import (
     Applicant,
     EnterpriseInstall,
     EnterpriseRole,
@@ -38,6 +39,27 @@ from bot.db.models import Region
 from bot.privacy.masking import mask_phone
 
 PERSONAL, ENTERPRISE = "个人", "企业"
+# The fields of each application and the slots answering them (bot.applications.new_install_forms).
+PERSONAL_FIELDS = FormFields({
+    "region_code": Answer("ni_region", str), "address": Answer("ni_address", text),
+    "proof_role": Answer("ni_proof_role", text), "property_certificate_id": Answer("property_certificate", attachment),
+    "owner_name": Answer("ni_owner_name"), "owner_phone": Answer("ni_owner_phone"),
+    "authorisation_id": Answer("power_of_attorney", attachment),
+})
+ENTERPRISE_FIELDS = FormFields({
+    "region_code": Answer("ni_region", str), "equipment": Answer("ei_equipment", text),
+    "address": Answer("ni_address", text), "slot_id": Answer("ei_slot"),
+    "notice_read": Answer("ei_notice_read", lambda answer: answer == "read"),
+    "entity_proof_type": Answer("ei_proof_type", text), "entity_proof_id": Answer("entity_proof", attachment),
+    "uscc": Answer("ei_uscc", text), "role": Answer("ei_role", text),
+    "authorisation_id": Answer("power_of_attorney", attachment), "legal_rep_id_id": Answer("legal_rep_id", attachment),
+    "legal_rep_name": Answer("ei_legal_rep_name"), "remark": Answer("ei_remark", remark_text),
+})
+# The whole form: either application's fields (the invoice's as "invoice.<field>"), and the rest.
+FIELDS = PERSONAL_FIELDS.merged(
+    ENTERPRISE_FIELDS, INVOICE_FIELDS.nested("invoice"),
+    other_slots=("install_type", "ni_address_ok", "ni_sms_code", "ni_confirmed", "ei_transformer"),
+)
 
 
 def region_label(region: Region) -> str:
@@ -45,30 +67,16 @@ def region_label(region: Region) -> str:
 
 
 def personal_application(tracker: Tracker, later: bool) -> PersonalInstall:
-    return PersonalInstall(
-        region_code=str(tracker.get_slot("ni_region")), address=str(tracker.get_slot("ni_address") or ""),
-        proof_role=str(tracker.get_slot("ni_proof_role") or ""),
-        property_certificate_id=attachment_id_of(tracker.get_slot("property_certificate")),
-        owner_name=tracker.get_slot("ni_owner_name"), owner_phone=tracker.get_slot("ni_owner_phone"),
-        authorisation_id=attachment_id_of(tracker.get_slot("power_of_attorney")), documents_later=later,
-    )
+    return PersonalInstall(**PERSONAL_FIELDS.request_from(tracker), documents_later=later)
 
 
 def enterprise_application(tracker: Tracker, later: bool) -> EnterpriseInstall | InstallProblem:
     invoice = invoice_of(tracker)
     if isinstance(invoice, InvoiceProblem):
         return InstallProblem(InstallProblemReason.BAD_INVOICE, f"invoice.{invoice.field}", invoice.reason)
-    return EnterpriseInstall(
-        region_code=str(tracker.get_slot("ni_region")), transformer=False,
-        equipment=str(tracker.get_slot("ei_equipment") or ""), address=str(tracker.get_slot("ni_address") or ""),
-        slot_id=tracker.get_slot("ei_slot"), notice_read=tracker.get_slot("ei_notice_read") == "read",
-        entity_proof_type=str(tracker.get_slot("ei_proof_type") or ""),
-        entity_proof_id=attachment_id_of(tracker.get_slot("entity_proof")), uscc=str(tracker.get_slot("ei_uscc") or ""),
-        role=str(tracker.get_slot("ei_role") or ""), invoice=invoice,
-        authorisation_id=attachment_id_of(tracker.get_slot("power_of_attorney")),
-        legal_rep_id_id=attachment_id_of(tracker.get_slot("legal_rep_id")),
-        legal_rep_name=tracker.get_slot("ei_legal_rep_name"), remark=remark_of(tracker), documents_later=later,
-    )
+    # No transformer: with one the form ended when it was asked (high voltage is offline only).
+    return EnterpriseInstall(**ENTERPRISE_FIELDS.request_from(tracker), transformer=False, invoice=invoice,
+                             documents_later=later)
 
 
 def filed_content(tracker: Tracker, applicant: Applicant | None) -> dict[str, Any]:

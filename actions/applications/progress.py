@@ -9,7 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import REQUEST_TEXT_SLOT, call, deps, response_text, who_is_talking
-from bot.applications.work_orders import NextStep, OrderView, next_step, order_for_user, orders_for_user
+from bot.applications.order_progress import NextStep, next_step
+from bot.applications.work_orders import OrderView, order_for_user, orders_for_user
 from bot.clock import CHINA_TZ
 from bot.text.labels import day_label
 

@@ -4,7 +4,6 @@ to the contact phone → summary → 提交. The applicant's role is derived fro
 Several answers may come in one message, and a later one corrects an earlier one."""
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -15,8 +14,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.accounts.query import pay_button
 from actions.applications.rename_transfer_summary import (
+    FIELDS,
     FORM,
-    FORM_SLOTS,
     ROLE_SLOT,
     UPLOAD_SLOTS,
     current_content,
@@ -24,11 +23,12 @@ from actions.applications.rename_transfer_summary import (
     kind_of,
 )
 from actions.common import call, chat_identity, deps, response_text, who_is_talking
-from actions.forms.documents import CODE_ACCEPTED, ActionAskSmsCode, DocumentValidation
-from actions.forms.frozen_summary import back_to_summary, confirmation, discard, recheck_slots, take
-from actions.forms.retrying import FAILURES_SLOT
-from actions.identity.real_name import ID_REJECTIONS
-from actions.payments.checkout import AccountAndMethodValidation, ActionAskPayAccount
+from actions.forms.bound_account import ask_for_bound_account, bound_account_answer, default_account
+from actions.forms.documents import document_answer
+from actions.forms.frozen_summary import back_to_summary, confirmed_answer, discard, take
+from actions.forms.person import id_number_answer, person_name_answer
+from actions.forms.retrying import RetryingFormValidation
+from actions.forms.sms_code import CODE_ACCEPTED, ask_for_code, sms_code_answer
 from bot.applications.form_summaries import SummaryCheck
 from bot.applications.rename_transfer import (
     ApplicantRole,
@@ -36,20 +36,17 @@ from bot.applications.rename_transfer import (
     RenameRefusal,
     RenameRefused,
     Settlement,
-    SubmitProblem,
-    SubmitProblemReason,
-    Submitted,
     applicant_role,
     check_eligibility,
     notice_text,
     settlement_options,
     settlement_problem,
-    submit_application,
 )
+from bot.applications.rename_transfer_filing import SubmitProblem, SubmitProblemReason, Submitted, submit_application
 from bot.channels.capabilities import shows_images
+from bot.conversation.payloads import button
 from bot.db.enums import WorkOrderKind
 from bot.identity.phones import normalize_mobile
-from bot.identity.real_name import IdRejected, validate_id_number
 from bot.identity.verification import CodePurpose
 from bot.money import format_yuan_symbol
 from bot.text.labels import day_label
@@ -72,7 +69,7 @@ SUBMIT_PROBLEMS = {
     SubmitProblemReason.MISSING: "utter_rt_problem_missing",
     SubmitProblemReason.AGENT_ID_MISMATCH: "utter_rt_problem_agent_id_mismatch",
     SubmitProblemReason.DOCUMENT_MISSING: "utter_rt_problem_document_missing",
-    SubmitProblemReason.ATTACHMENT_NOT_FOUND: "utter_rt_problem_attachment_not_found",
+    SubmitProblemReason.ATTACHMENT_NOT_FOUND: "utter_doc_attachment_not_found",
 }
 _WANTS_NOTICE = re.compile(r"看|查看|须知|内容|原文|全文")
 
@@ -99,7 +96,17 @@ async def _eligibility(tracker: Tracker, account_number: str, kind: WorkOrderKin
                       account_number=account_number, kind=kind)
 
 
-class ValidateRenameTransferForm(AccountAndMethodValidation, DocumentValidation):
+async def _content_now(tracker: Tracker) -> tuple[dict[str, Any], str]:
+    content = await current_content(tracker)
+    return content, content["application"].contact_phone
+
+
+async def _code_destination(tracker: Tracker) -> tuple[str | None, str]:
+    """The contact phone given in the form."""
+    return tracker.get_slot("contact_phone"), str(CodePurpose.RENAME_TRANSFER)
+
+
+class ValidateRenameTransferForm(RetryingFormValidation):
     def name(self) -> str:
         return "validate_rename_transfer_form"
 
@@ -119,11 +126,16 @@ class ValidateRenameTransferForm(AccountAndMethodValidation, DocumentValidation)
             skipped |= set(UPLOAD_SLOTS)
         return [slot for slot in domain_slots if slot not in skipped]
 
+    async def extract_account_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await default_account(tracker)
+
     async def validate_account_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A bound account that can be handled online; otherwise the reason, and the form ends."""
-        bound = await super().validate_account_number(value, dispatcher, tracker, domain)
+        bound = await bound_account_answer(value, dispatcher, tracker)
         number = bound.get("account_number")
         if not number:
             return bound
@@ -132,6 +144,7 @@ class ValidateRenameTransferForm(AccountAndMethodValidation, DocumentValidation)
             explain_refusal(dispatcher, verdict, number)
             return {"account_number": number, "rt_refused": True}
         user = await who_is_talking(tracker)
+        assert user is not None, "a bound account was found, so this run's user is logged in"
         role = await call(applicant_role, deps().session_factory, user_id=user.user_id, account_number=number)
         return bound | {ROLE_SLOT: role.value if role else None}
 
@@ -176,23 +189,17 @@ class ValidateRenameTransferForm(AccountAndMethodValidation, DocumentValidation)
     async def validate_new_holder_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self.person_name("new_holder_name", value, dispatcher, tracker)
+        return person_name_answer("new_holder_name", value, dispatcher, tracker)
 
     async def validate_new_holder_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._id_number("new_holder_id", value, dispatcher, tracker)
+        return id_number_answer("new_holder_id", value, dispatcher, tracker)
 
     async def validate_agent_id_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._id_number("agent_id_number", value, dispatcher, tracker)
-
-    def _id_number(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-        number = validate_id_number(str(value or ""), today=deps().clock.today())
-        if isinstance(number, IdRejected):
-            return self.reject(dispatcher, tracker, slot, ID_REJECTIONS[number.reason])
-        return self.accept(slot, number)
+        return id_number_answer("agent_id_number", value, dispatcher, tracker)
 
     async def validate_contact_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -222,26 +229,38 @@ class ValidateRenameTransferForm(AccountAndMethodValidation, DocumentValidation)
     async def validate_rt_sms_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return await self.sms_code("rt_sms_code", value, phone=tracker.get_slot("contact_phone"),
-                                   purpose=CodePurpose.RENAME_TRANSFER, dispatcher=dispatcher, tracker=tracker,
-                                   confirmed_slot="rt_confirmed")
+        return await sms_code_answer("rt_sms_code", value, phone=tracker.get_slot("contact_phone"),
+                                     purpose=CodePurpose.RENAME_TRANSFER, dispatcher=dispatcher, tracker=tracker,
+                                     confirmed_slot="rt_confirmed")
 
     async def validate_rt_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """提交 counts only for the summary shown: anything changed since brings a new one."""
-        if value is not True:
-            return self.accept("rt_confirmed", False)
-        content = await current_content(tracker)
-        check = await confirmation(tracker, FORM, content, phone=content["application"].contact_phone)
-        if check is not SummaryCheck.HOLDS:
-            return recheck_slots(dispatcher, check, confirmed_slot="rt_confirmed", code_slot="rt_sms_code")
-        return self.accept("rt_confirmed", True)
+        return await confirmed_answer(value, dispatcher, tracker, form=FORM, slot="rt_confirmed",
+                                      code_slot="rt_sms_code", content_now=_content_now)
+
+    async def validate_property_certificate(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await document_answer("property_certificate", dispatcher, tracker)
+
+    async def validate_power_of_attorney(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await document_answer("power_of_attorney", dispatcher, tracker)
 
 
-class ActionAskBusinessAccount(ActionAskPayAccount):
-    form = FORM
-    ask_response = "utter_ask_account_for_business"
+class ActionAskBusinessAccount(Action):
+    """Which account to handle, as buttons. With none bound (routing binds one first, so only
+    when it was unbound meanwhile) the form ends with the reply the payment question gives."""
+
+    def name(self) -> str:
+        return f"action_ask_{FORM}_account_number"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return await ask_for_bound_account(
+            dispatcher, tracker, question="utter_ask_account_for_business", none_bound="utter_pay_no_accounts"
+        )
 
 
 class ActionAskNotice(Action):
@@ -272,39 +291,20 @@ class ActionAskSettlement(Action):
         dispatcher.utter_message(
             response="utter_ask_rt_settlement", arrears=format_yuan_symbol(verdict.arrears_fen),
             prepaid=format_yuan_symbol(verdict.prepaid_balance_fen),
-            buttons=[{"title": s.value, "payload": "/inform" + json.dumps({"settlement": s.value}, ensure_ascii=False)}
+            buttons=[button(s.value, "inform", settlement=s.value)
                      for s in settlement_options(verdict.arrears_fen, verdict.prepaid_balance_fen)],
         )
         return []
 
 
-class ActionAskPropertyCertificate(Action):
-    """Asks for a document to be sent as a photo or PDF (only asked where files can be sent)."""
-
-    slot, question = "property_certificate", "utter_ask_rt_property_certificate"
-
-    def name(self) -> str:
-        return f"action_ask_{FORM}_{self.slot}"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(response=self.question)
-        return []
-
-
-class ActionAskPowerOfAttorney(ActionAskPropertyCertificate):
-    slot, question = "power_of_attorney", "utter_ask_rt_power_of_attorney"
-
-
-class ActionAskRenameCode(ActionAskSmsCode):
+class ActionAskRenameCode(Action):
     """The code goes to the contact phone given in the form."""
-
-    slot, purpose = "rt_sms_code", CodePurpose.RENAME_TRANSFER
 
     def name(self) -> str:
         return f"action_ask_{FORM}_rt_sms_code"
 
-    async def phone(self, tracker: Tracker) -> str | None:
-        return tracker.get_slot("contact_phone")
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return await ask_for_code(dispatcher, tracker, slot="rt_sms_code", destination=_code_destination)
 
 
 class ActionSubmitRenameTransfer(Action):
@@ -314,7 +314,7 @@ class ActionSubmitRenameTransfer(Action):
         return "action_submit_rename_transfer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        reset: list[EventType] = [SlotSet(slot, None) for slot in (*FORM_SLOTS, FAILURES_SLOT)]
+        reset = FIELDS.reset_events()
         user = await who_is_talking(tracker)
         account = tracker.get_slot("account_number")
         if user is None or not account or tracker.get_slot("rt_refused"):
@@ -322,7 +322,7 @@ class ActionSubmitRenameTransfer(Action):
             return reset
         if tracker.get_slot("rt_confirmed") is not True or tracker.get_slot("rt_sms_code") != CODE_ACCEPTED:
             await discard(tracker, FORM)
-            dispatcher.utter_message(response="utter_rt_not_submitted")
+            dispatcher.utter_message(response="utter_application_not_submitted")
             return reset
         content = filed_content(tracker, user.user_id)
         application = content["application"]
@@ -334,7 +334,7 @@ class ActionSubmitRenameTransfer(Action):
         d = deps()
         outcome = await call(submit_application, d.session_factory, d.clock, user_id=user.user_id,
                              account_number=account, kind=kind_of(tracker), application=application,
-                             note=response_text(domain, "utter_rt_order_note"))
+                             note=response_text(domain, "utter_application_order_note"))
         if not isinstance(outcome, SubmitProblem):
             await discard(tracker, FORM)
         if isinstance(outcome, Submitted):
@@ -346,7 +346,7 @@ class ActionSubmitRenameTransfer(Action):
             )
             if later:
                 upload_url = f"{d.settings.public_url}/webhooks/rest/upload"
-                dispatcher.utter_message(response="utter_rt_documents_later", url=upload_url)
+                dispatcher.utter_message(response="utter_doc_upload_later", url=upload_url)
             return reset
         if isinstance(outcome, RenameRefused):
             explain_refusal(dispatcher, outcome, account)
@@ -357,16 +357,11 @@ class ActionSubmitRenameTransfer(Action):
     def _retry(dispatcher: CollectingDispatcher, problem: SubmitProblem) -> list[EventType]:
         """提交失败: the reason, then the form again with every answer but the faulty one."""
         dispatcher.utter_message(response=SUBMIT_PROBLEMS[problem.reason])
-        field_slots = {
-            "new_holder_name": "new_holder_name", "new_holder_id_number": "new_holder_id",
-            "contact_phone": "contact_phone", "settlement": "settlement",
-            "property_certificate_id": "property_certificate", "agent_id_number": "agent_id_number",
-            "power_of_attorney_id": "power_of_attorney",
-        }
-        cleared = [SlotSet(field_slots[problem.field], None)] if problem.field in field_slots else []
+        slot = FIELDS.slot_for(problem.field)
+        cleared = [SlotSet(slot, None)] if slot else []
         return [*cleared, SlotSet("rt_confirmed", None), FollowupAction(FORM)]
 
 
 def _autopay_button(account_number: str) -> dict[str, str]:
     """适时推送智能交费: offered right after a successful application."""
-    return {"title": "开通智能交费", "payload": "/setup_autopay" + json.dumps({"account_number": account_number})}
+    return button("开通智能交费", "setup_autopay", account_number=account_number)

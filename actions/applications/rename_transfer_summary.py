@@ -10,19 +10,30 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import chat_identity, who_is_talking
-from actions.forms.documents import attachment_id_of
+from actions.forms.fields import Answer, FormFields, attachment, text
 from actions.forms.frozen_summary import freeze
-from bot.applications.rename_transfer import Application
+from bot.applications.rename_transfer_filing import Application
 from bot.channels.capabilities import shows_images
 from bot.db.enums import WorkOrderKind
 from bot.privacy.masking import mask_id_number, mask_phone
 
 FORM = "rename_transfer_form"
 ROLE_SLOT = "rt_role"
-FORM_SLOTS = (
-    "account_number", "change_type", "rt_ownership_change", "rt_notice_read", "new_holder_name", "new_holder_id",
-    "contact_phone", "settlement", "property_certificate", "agent_id_number", "power_of_attorney", "rt_sms_code",
-    "rt_confirmed", "rt_refused", ROLE_SLOT,
+# The Application's fields and the slots answering them; the form's other slots.
+FIELDS = FormFields(
+    {
+        "new_holder_name": Answer("new_holder_name", text),
+        "new_holder_id_number": Answer("new_holder_id", text),
+        "contact_phone": Answer("contact_phone", text),
+        "settlement": Answer("settlement"),
+        "property_certificate_id": Answer("property_certificate", attachment),
+        "agent_id_number": Answer("agent_id_number"),
+        "power_of_attorney_id": Answer("power_of_attorney", attachment),
+    },
+    other_slots=(
+        "account_number", "change_type", "rt_ownership_change", "rt_notice_read", "rt_sms_code", "rt_confirmed",
+        "rt_refused", ROLE_SLOT,
+    ),
 )
 UPLOAD_SLOTS = ("property_certificate", "power_of_attorney")
 
@@ -37,16 +48,7 @@ def kind_of(tracker: Tracker) -> WorkOrderKind:
 
 def application_of(tracker: Tracker) -> Application:
     """What would be filed now, from the slots (the service checks every field again)."""
-    return Application(
-        new_holder_name=str(tracker.get_slot("new_holder_name") or ""),
-        new_holder_id_number=str(tracker.get_slot("new_holder_id") or ""),
-        contact_phone=str(tracker.get_slot("contact_phone") or ""),
-        settlement=tracker.get_slot("settlement"),
-        property_certificate_id=attachment_id_of(tracker.get_slot("property_certificate")),
-        agent_id_number=tracker.get_slot("agent_id_number"),
-        power_of_attorney_id=attachment_id_of(tracker.get_slot("power_of_attorney")),
-        documents_later=not shows_images(chat_identity(tracker)[0]),
-    )
+    return Application(**FIELDS.request_from(tracker), documents_later=not shows_images(chat_identity(tracker)[0]))
 
 
 def filed_content(tracker: Tracker, user_id: int | None) -> dict[str, Any]:

@@ -79,13 +79,12 @@ class ActionQueryUsage(AccountQuery):
                 kwh=usage.previous_month_kwh,
             ))
         if usage.change_vs_last_year_pct is not None:
+            vs_last_year = change_label(usage.change_vs_last_year_pct)
             lines.append(response_text(
-                domain, "utter_usage_vs_last_year", change=change_label(usage.change_vs_last_year_pct),
-                kwh=usage.same_month_last_year_kwh,
+                domain, "utter_usage_vs_last_year", change=vs_last_year, kwh=usage.same_month_last_year_kwh,
             ))
-        if usage.jump_warning:
-            jump = change_label(usage.change_vs_last_year_pct)
-            lines.append(response_text(domain, "utter_usage_jump_warning", change=jump))
+            if usage.jump_warning:  # a jump from zero has no percentage to warn with
+                lines.append(response_text(domain, "utter_usage_jump_warning", change=vs_last_year))
         position = await self._position(query, usage.month.year)
         if position is not None:
             lines.append(tier_position_line(domain, position))

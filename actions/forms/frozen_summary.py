@@ -8,6 +8,7 @@ did not go to the application's phone brings a new code, before anything is file
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -15,6 +16,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import call, chat_identity, deps
+from actions.forms.retrying import accept
 from bot.applications.form_summaries import (
     SUMMARY_VALID_FOR,
     ChatForm,
@@ -25,6 +27,9 @@ from bot.applications.form_summaries import (
     record_code,
     take_summary,
 )
+
+# What a confirmation is checked against: (the content filed now, the phone its code went to).
+ContentNow = Callable[[Tracker], Awaitable[tuple[Any, str | None]]]
 
 RECHECK_RESPONSES = {
     SummaryCheck.MISSING: "utter_form_summary_recheck",
@@ -80,6 +85,21 @@ def recheck_slots(
     if check is SummaryCheck.CODE_MISSING:
         cleared[code_slot] = None
     return cleared
+
+
+async def confirmed_answer(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, *, form: str, slot: str, code_slot: str,
+    content_now: ContentNow,
+) -> dict[str, Any]:
+    """The summary-confirmation step: 提交 counts only for the summary shown; anything changed
+    since brings a new one (after a new code when the code is what failed)."""
+    if value is not True:
+        return accept(slot, False)
+    content, phone = await content_now(tracker)
+    check = await confirmation(tracker, form, content, phone=phone)
+    if check is not SummaryCheck.HOLDS:
+        return recheck_slots(dispatcher, check, confirmed_slot=slot, code_slot=code_slot)
+    return accept(slot, True)
 
 
 def back_to_summary(

@@ -1,6 +1,6 @@
 """Form validation that helps after repeated mistakes (after financial-demo's CustomFormValidationAction).
 
-A validator that rejects an answer calls :meth:`RetryingFormValidation.reject`: the first miss
+A validator that rejects an answer calls :func:`reject`: the first miss
 explains what was wrong; the second adds the expected format with an example
 (``utter_explain_<slot>``); the third and later also offer to cancel or talk to a person.
 Everything already valid in the form is kept.
@@ -14,7 +14,6 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.conversation.dialogue import RetryGuidance, retry_guidance
-from bot.identity.real_name import NameRejected, validate_person_name
 
 FAILURES_SLOT = "validation_failures"
 
@@ -24,33 +23,33 @@ def failures_so_far(tracker: Tracker, slot: str) -> int:
     return int(record.get("count", 0)) if isinstance(record, dict) and record.get("slot") == slot else 0
 
 
+def reject(
+    dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, response: str, **values: Any
+) -> dict[str, Any]:
+    """``response`` (with ``values``), then more help the more often this slot was missed; the
+    slot is asked again."""
+    failures = failures_so_far(tracker, slot) + 1
+    dispatcher.utter_message(response=response, **values)
+    guidance = retry_guidance(failures)
+    if guidance in (RetryGuidance.EXPLAIN_FORMAT, RetryGuidance.OFFER_CANCEL):
+        dispatcher.utter_message(response=f"utter_explain_{slot}")
+    if guidance is RetryGuidance.OFFER_CANCEL:
+        dispatcher.utter_message(response="utter_offer_continue_or_cancel")
+    return {slot: None, FAILURES_SLOT: {"slot": slot, "count": failures}}
+
+
+def accept(slot: str, value: Any, **other_slots: Any) -> dict[str, Any]:
+    """``value`` for ``slot`` (and ``other_slots``); the count of misses starts over."""
+    return {slot: value, FAILURES_SLOT: None, **other_slots}
+
+
 class RetryingFormValidation(FormValidationAction):
-    """Base class: subclasses implement ``validate_<slot>`` methods and call these helpers."""
+    """The one base of every form's validator: its ``validate_<slot>`` methods call
+    :meth:`reject` and :meth:`accept`, and the shared steps in ``actions.forms``."""
+
+    reject = staticmethod(reject)
+    accept = staticmethod(accept)
 
     @abstractmethod
     def name(self) -> str:
         """Abstract, so the action server does not register the base class itself."""
-
-    @staticmethod
-    def reject(
-        dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, response: str, **values: Any
-    ) -> dict[str, Any]:
-        failures = failures_so_far(tracker, slot) + 1
-        dispatcher.utter_message(response=response, **values)
-        guidance = retry_guidance(failures)
-        if guidance in (RetryGuidance.EXPLAIN_FORMAT, RetryGuidance.OFFER_CANCEL):
-            dispatcher.utter_message(response=f"utter_explain_{slot}")
-        if guidance is RetryGuidance.OFFER_CANCEL:
-            dispatcher.utter_message(response="utter_offer_continue_or_cancel")
-        return {slot: None, FAILURES_SLOT: {"slot": slot, "count": failures}}
-
-    @staticmethod
-    def accept(slot: str, value: Any, **other_slots: Any) -> dict[str, Any]:
-        return {slot: value, FAILURES_SLOT: None, **other_slots}
-
-    def person_name(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-        """A name as on an ID card (the real-name, 户主, 产权人 and 法定代表人 questions)."""
-        name = validate_person_name(str(value or ""))
-        if isinstance(name, NameRejected):
-            return self.reject(dispatcher, tracker, slot, "utter_invalid_person_name")
-        return self.accept(slot, name)

@@ -14,6 +14,7 @@ from actions.common import (
     call,
     chat_identity,
     deps,
+    forget_who_is_talking,
     latest_entity,
     latest_intent,
     login_state_of,
@@ -74,8 +75,10 @@ async def route(
     if done and user is not None and (intent == "login" or user.real_name_verified):
         dispatcher.utter_message(response=done, masked_phone=user.masked_phone)
         return [SlotSet(ROUTE_SLOT, NOTHING)]
-    needs_account = ROUTES[intent].needs_account and user is not None
-    has_accounts = not needs_account or bool(await call(list_bound, deps().session_factory, user.user_id))
+    has_accounts = (
+        not ROUTES[intent].needs_account or user is None
+        or bool(await call(list_bound, deps().session_factory, user.user_id))
+    )
     decision = decide(
         intent, logged_in=user is not None, verified=bool(user and user.real_name_verified), has_accounts=has_accounts
     )
@@ -159,6 +162,7 @@ class ActionLogout(Action):
     ) -> list[EventType]:
         channel, sender_id = chat_identity(tracker)
         was_logged_in = await call(logout, deps().session_factory, channel=channel, sender_id=sender_id)
+        forget_who_is_talking(tracker)
         dispatcher.utter_message(response="utter_logged_out" if was_logged_in else "utter_not_logged_in")
         return [SlotSet("pending_intent", None)]
 
@@ -196,6 +200,7 @@ class ValidateLoginForm(RetryingFormValidation):
             channel=channel, sender_id=sender_id, phone=phone, code=str(value or "").strip(),
         )
         if isinstance(outcome, LoggedIn):
+            forget_who_is_talking(tracker)
             response = "utter_registered_and_logged_in" if outcome.newly_registered else "utter_login_success"
             dispatcher.utter_message(response=response, masked_phone=outcome.user.masked_phone)
             return self.accept("verification_code", "accepted")

@@ -4,29 +4,18 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import call, deps, who_is_talking
+from actions.common import call, deps, forget_who_is_talking, who_is_talking
+from actions.forms.fields import Answer, FormFields
+from actions.forms.person import id_number_answer, person_name_answer
 from actions.forms.retrying import RetryingFormValidation
 from actions.identity.login import resume_request
-from bot.identity.real_name import (
-    IdentityRejected,
-    IdentityRejection,
-    IdRejected,
-    IdRejection,
-    validate_id_number,
-    verify_identity,
-)
+from bot.identity.real_name import IdentityRejected, IdentityRejection, verify_identity
 from bot.privacy.masking import mask_id_number, mask_name
 
-ID_REJECTIONS = {
-    IdRejection.BAD_LENGTH: "utter_id_bad_length",
-    IdRejection.BAD_FORMAT: "utter_id_bad_format",
-    IdRejection.BAD_CHECKSUM: "utter_id_bad_checksum",
-    IdRejection.BAD_BIRTH_DATE: "utter_id_bad_birth_date",
-}
 # One reply for every pair that does not verify this user: telling "verified by another
 # account" apart would confirm that a guessed name and ID number belong together.
 IDENTITY_REJECTIONS = {
@@ -36,7 +25,10 @@ IDENTITY_REJECTIONS = {
     IdentityRejection.USER_ALREADY_VERIFIED: "utter_already_verified",
     IdentityRejection.TOO_MANY_ATTEMPTS: "utter_identity_too_many_attempts",
 }
-FORM_SLOTS = ("person_name", "id_number", "identity_confirmed")
+# verify_identity's name and ID number, and the slots answering them.
+FIELDS = FormFields(
+    {"name": Answer("person_name"), "id_number": Answer("id_number")}, other_slots=("identity_confirmed",),
+)
 
 
 class ValidateVerifyIdentityForm(RetryingFormValidation):
@@ -46,37 +38,34 @@ class ValidateVerifyIdentityForm(RetryingFormValidation):
     async def validate_person_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self.person_name("person_name", value, dispatcher, tracker)
+        return person_name_answer("person_name", value, dispatcher, tracker)
 
     async def validate_id_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        number = validate_id_number(str(value or ""), today=deps().clock.today())
-        if isinstance(number, IdRejected):
-            return self.reject(dispatcher, tracker, "id_number", ID_REJECTIONS[number.reason])
-        return self.accept("id_number", number)
+        return id_number_answer("id_number", value, dispatcher, tracker)
 
     async def validate_identity_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is not True:
             dispatcher.utter_message(response="utter_identity_reenter")
-            return {slot: None for slot in FORM_SLOTS}
+            return FIELDS.cleared()
         user = await who_is_talking(tracker)
         if user is None:  # logged out meanwhile: the form ends and the router starts over
             return {"identity_confirmed": True}
         d = deps()
         outcome = await call(
-            verify_identity, d.session_factory, d.clock, user_id=user.user_id,
-            name=tracker.get_slot("person_name"), id_number=tracker.get_slot("id_number"),
+            verify_identity, d.session_factory, d.clock, user_id=user.user_id, **FIELDS.request_from(tracker),
         )
+        forget_who_is_talking(tracker)  # a verification changes the user's real_name_verified
         if isinstance(outcome, IdentityRejected):
             dispatcher.utter_message(response=IDENTITY_REJECTIONS[outcome.reason])
             if outcome.reason is IdentityRejection.USER_ALREADY_VERIFIED:
                 return {"identity_confirmed": True}
             if outcome.reason is IdentityRejection.TOO_MANY_ATTEMPTS:  # end the form; resume nothing
                 return {"identity_confirmed": True, "pending_intent": None}
-            return {slot: None for slot in FORM_SLOTS}
+            return FIELDS.cleared()
         dispatcher.utter_message(
             response="utter_identity_verified",
             masked_name=mask_name(tracker.get_slot("person_name")), masked_id=outcome.masked_id,
@@ -108,5 +97,4 @@ class ActionAfterVerification(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        clear: list[EventType] = [SlotSet(slot, None) for slot in FORM_SLOTS]
-        return clear + await resume_request(dispatcher, tracker)
+        return FIELDS.reset_events(retry_count=False) + await resume_request(dispatcher, tracker)

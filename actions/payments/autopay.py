@@ -3,7 +3,6 @@ card change then needs the SMS code sent to the user's phone. Only the mandate's
 changes it: another binder is told it is set up by someone else, and the signer hears of it."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,15 +11,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import REQUEST_TEXT_SLOT, call, deps, who_is_talking
-from actions.forms.documents import CODE_ACCEPTED, ActionAskSmsCode, DocumentValidation
-from actions.forms.retrying import FAILURES_SLOT
-from actions.payments.checkout import (
-    AccountAndMethodValidation,
-    ActionAskPayAccount,
-    ActionAskPayMethod,
-    instrument_id_of,
-)
+from actions.forms.bound_account import bound_account_answer, default_account
+from actions.forms.fields import FormFields
+from actions.forms.retrying import RetryingFormValidation
+from actions.forms.sms_code import CODE_ACCEPTED, ask_for_code, sms_code_answer
+from actions.payments.checkout import instrument_id_of, pay_method_answer
 from bot.accounts.binding import NotBound
+from bot.conversation.payloads import button
 from bot.identity.verification import CodePurpose
 from bot.payments.autopay import AutopayChange, AutopayStatus, autopay_status, cancel, report_attempt, sign_up
 from bot.payments.options import instruments_of
@@ -28,7 +25,10 @@ from bot.text.request_words import AUTOPAY_CANCEL, AUTOPAY_CHANGE_CARD, AUTOPAY_
 
 FORM = "autopay_form"
 CODE_SLOT = "autopay_sms_code"
-AUTOPAY_SLOTS = ("account_number", "autopay_choice", "pay_method", "autopay_confirmed", CODE_SLOT)
+# What is filed is read where it is used (the choice decides what); the table clears the form.
+AUTOPAY_FIELDS = FormFields(
+    other_slots=("account_number", "autopay_choice", "pay_method", "autopay_confirmed", CODE_SLOT),
+)
 OUTCOME_RESPONSES = {
     AutopayChange.SIGNED_UP: "utter_autopay_signed_up",
     AutopayChange.CARD_CHANGED: "utter_autopay_card_changed",
@@ -55,9 +55,24 @@ async def _status(tracker: Tracker) -> AutopayStatus | None:
     return status if isinstance(status, AutopayStatus) else None
 
 
-class ValidateAutopayForm(AccountAndMethodValidation, DocumentValidation):
+class ValidateAutopayForm(RetryingFormValidation):
     def name(self) -> str:
         return "validate_autopay_form"
+
+    async def extract_account_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await default_account(tracker)
+
+    async def validate_account_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await bound_account_answer(value, dispatcher, tracker)
+
+    async def validate_pay_method(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await pay_method_answer(value, dispatcher, tracker)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -107,16 +122,8 @@ class ValidateAutopayForm(AccountAndMethodValidation, DocumentValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         user = await who_is_talking(tracker)
-        return await self.sms_code(CODE_SLOT, value, phone=user.phone if user else None, purpose=CodePurpose.AUTOPAY,
+        return await sms_code_answer(CODE_SLOT, value, phone=user.phone if user else None, purpose=CodePurpose.AUTOPAY,
                                    dispatcher=dispatcher, tracker=tracker)
-
-
-class ActionAskAutopayAccount(ActionAskPayAccount):
-    form = FORM
-
-
-class ActionAskAutopayMethod(ActionAskPayMethod):
-    form = FORM
 
 
 class ActionAskAutopayChoice(Action):
@@ -139,7 +146,7 @@ class ActionAskAutopayChoice(Action):
                 d = deps()
                 await call(report_attempt, d.session_factory, d.clock, user_id=user.user_id,
                            account_number=status.account_number)
-            return [ActiveLoop(None), SlotSet("requested_slot", None), *(SlotSet(s, None) for s in AUTOPAY_SLOTS)]
+            return [ActiveLoop(None), SlotSet("requested_slot", None), *AUTOPAY_FIELDS.reset_events(retry_count=False)]
         if status.instrument_id is None:
             dispatcher.utter_message(response="utter_autopay_status_off", account_number=status.account_number,
                                      buttons=[_choice_button("开通自动扣款", AUTOPAY_SIGN_UP)])
@@ -154,7 +161,7 @@ class ActionAskAutopayChoice(Action):
 
 
 def _choice_button(title: str, choice: str) -> dict[str, str]:
-    return {"title": title, "payload": "/inform" + json.dumps({"autopay_choice": choice})}
+    return button(title, "inform", autopay_choice=choice)
 
 
 class ActionAskAutopayConfirmed(Action):
@@ -176,7 +183,7 @@ class ActionAskAutopayConfirmed(Action):
             choice != AUTOPAY_CANCEL and method is None
         ):
             dispatcher.utter_message(response="utter_payment_failed")
-            return [SlotSet(slot, None) for slot in AUTOPAY_SLOTS]
+            return AUTOPAY_FIELDS.reset_events(retry_count=False)
         dispatcher.utter_message(
             response=CONFIRM_QUESTIONS[choice], account_number=status.account_number, method=method or "",
             old_method=status.method_label or "",
@@ -184,17 +191,23 @@ class ActionAskAutopayConfirmed(Action):
         return []
 
 
-class ActionAskAutopayCode(ActionAskSmsCode):
-    """The code goes to the user's own (login) phone."""
+async def autopay_code_destination(tracker: Tracker) -> tuple[str | None, str]:
+    """The user's own (login) phone."""
+    user = await who_is_talking(tracker)
+    return (user.phone if user else None), str(CodePurpose.AUTOPAY)
 
-    slot, purpose, question = CODE_SLOT, CodePurpose.AUTOPAY, "utter_ask_autopay_sms_code"
+
+class ActionAskAutopayCode(Action):
+    """The code goes to the user's own (login) phone."""
 
     def name(self) -> str:
         return f"action_ask_{FORM}_{CODE_SLOT}"
 
-    async def phone(self, tracker: Tracker) -> str | None:
-        user = await who_is_talking(tracker)
-        return user.phone if user else None
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_for_code(dispatcher, tracker, slot=CODE_SLOT, destination=autopay_code_destination,
+                                  question="utter_ask_autopay_sms_code")
 
 
 class ActionSubmitAutopay(Action):
@@ -207,7 +220,7 @@ class ActionSubmitAutopay(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        reset: list[EventType] = [SlotSet(slot, None) for slot in (*AUTOPAY_SLOTS, FAILURES_SLOT)]
+        reset = AUTOPAY_FIELDS.reset_events()
         user = await who_is_talking(tracker)
         account, choice = tracker.get_slot("account_number"), tracker.get_slot("autopay_choice")
         if user is None or not account or choice not in CONFIRM_QUESTIONS:

@@ -8,18 +8,20 @@ paid is the frozen summary, never the slots.
 """
 from __future__ import annotations
 
-import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import call, deps, who_is_talking
-from actions.forms.retrying import RetryingFormValidation
-from bot.accounts.binding import Resolution, ResolutionKind, resolve_account
+from actions.forms.bound_account import ask_for_bound_account
+from actions.forms.ending import end_form
+from actions.forms.fields import FormFields
+from actions.forms.retrying import accept, reject
+from bot.conversation.payloads import button
 from bot.db.enums import InstrumentKind, PaymentStatus
 from bot.money import fen_to_yuan, format_yuan_symbol, yuan_to_fen
 from bot.payments.gateway import GatewayError, GatewayOutcomeUnknown
@@ -35,21 +37,15 @@ from bot.payments.options import (
 from bot.text.request_words import confirms_an_action
 
 FORM = "pay_bill_form"
-PAY_SLOTS = ("account_number", "pay_amount", "pay_method", "pay_confirmed", "payment_key", "pay_sms_code")
+# What is paid is the frozen quote (bot.payments.quotes), never the slots: the table clears the form.
+PAY_FIELDS = FormFields(
+    other_slots=("account_number", "pay_amount", "pay_method", "pay_confirmed", "payment_key", "pay_sms_code"),
+)
 PREPAY_SUGGESTIONS = ("50", "100", "200")
 DECLINE_RESPONSES = {
     "insufficient_funds": "utter_payment_declined_insufficient_funds",
     "card_frozen": "utter_payment_declined_card_frozen",
 }
-
-
-def _payload(intent: str, **entities: str) -> str:
-    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
-
-
-def end_form() -> list[EventType]:
-    """Ends the form at once (its question found nothing to ask)."""
-    return [ActiveLoop(None), SlotSet("requested_slot", None)]
 
 
 async def amount_owed(user_id: int, account_number: str) -> PaymentQuote | None:
@@ -78,73 +74,33 @@ def instrument_id_of(slot_value: Any) -> int | None:
     return int(wanted) if text.startswith(INSTRUMENT_PREFIX) and wanted.isdigit() else None
 
 
-class AccountAndMethodValidation(RetryingFormValidation):
-    """What the payment and auto-debit forms share: a bound account (the default when none is
-    named) and one of the user's own ways to pay."""
-
-    async def extract_account_number(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """On entry without a named account, use the default (or the only) bound account."""
-        if tracker.get_slot("account_number") or tracker.get_slot("requested_slot"):
-            return {}
-        user = await who_is_talking(tracker)
-        if user is None:
-            return {}
-        resolved = await call(resolve_account, deps().session_factory, user_id=user.user_id, named=None)
-        return {} if isinstance(resolved, Resolution) else {"account_number": resolved}
-
-    async def validate_account_number(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        user = await who_is_talking(tracker)
-        if user is None:
-            return {"account_number": None}
-        resolved = await call(resolve_account, deps().session_factory, user_id=user.user_id, named=str(value or ""))
-        if isinstance(resolved, Resolution):
-            return self.reject(dispatcher, tracker, "account_number", "utter_account_not_bound")
-        return self.accept("account_number", resolved)
-
-    async def validate_pay_method(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        user = await who_is_talking(tracker)
-        if user is None:
-            return {"pay_method": None}
-        chosen = choose_instrument(await instruments_for(user.user_id), str(value or ""))
-        if chosen is None:
-            return self.reject(
-                dispatcher, tracker, "pay_method", "utter_method_not_available",
-                method=str(value or "").removeprefix(INSTRUMENT_PREFIX),
-            )
-        return self.accept("pay_method", f"{INSTRUMENT_PREFIX}{chosen.id}")
+async def pay_method_answer(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """The way-to-pay step (缴费, 智能交费): one of the user's own 电e宝 or cards."""
+    user = await who_is_talking(tracker)
+    if user is None:
+        return {"pay_method": None}
+    chosen = choose_instrument(await instruments_for(user.user_id), str(value or ""))
+    if chosen is None:
+        return reject(
+            dispatcher, tracker, "pay_method", "utter_method_not_available",
+            method=str(value or "").removeprefix(INSTRUMENT_PREFIX),
+        )
+    return accept("pay_method", f"{INSTRUMENT_PREFIX}{chosen.id}")
 
 
 class ActionAskPayAccount(Action):
-    """Which account: buttons of the bound accounts; with none, binding comes first."""
-
-    form = FORM
-    ask_response = "utter_ask_account_for_payment"
+    """Which account to pay for, as buttons; with none bound, binding comes first. Rasa asks
+    with it in every form that has no account question of its own: pay_bill_form, autopay_form."""
 
     def name(self) -> str:
-        return f"action_ask_{self.form}_account_number"
+        return "action_ask_account_number"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        user = await who_is_talking(tracker)
-        if user is None:
-            return end_form()
-        resolved = await call(resolve_account, deps().session_factory, user_id=user.user_id, named=None)
-        if isinstance(resolved, Resolution) and resolved.kind is ResolutionKind.NONE_BOUND:
-            dispatcher.utter_message(response="utter_pay_no_accounts")
-            return end_form()
-        choices = resolved.choices if isinstance(resolved, Resolution) else ()
-        numbers = [c.account_number for c in choices] or [str(resolved)]
-        dispatcher.utter_message(response=self.ask_response, buttons=[
-            {"title": number, "payload": _payload("inform", account_number=number)} for number in numbers
-        ])
-        return []
+        return await ask_for_bound_account(
+            dispatcher, tracker, question="utter_ask_account_for_payment", none_bound="utter_pay_no_accounts"
+        )
 
 
 class ActionAskPayAmount(Action):
@@ -166,26 +122,23 @@ class ActionAskPayAmount(Action):
             dispatcher.utter_message(
                 response="utter_pay_amount_due", account_number=quote.account_number, holder=quote.holder_masked,
                 due=format_yuan_symbol(quote.total_due_fen), late_fee=format_yuan_symbol(quote.late_fee_fen),
-                buttons=[{"title": f"全部缴清 {format_yuan_symbol(quote.total_due_fen)}",
-                          "payload": _payload("inform", amount=due)}],
+                buttons=[button(f"全部缴清 {format_yuan_symbol(quote.total_due_fen)}", "inform", amount=due)],
             )
         else:
             dispatcher.utter_message(
                 response="utter_pay_nothing_due", account_number=quote.account_number, holder=quote.holder_masked,
                 prepaid=format_yuan_symbol(quote.prepaid_balance_fen),
-                buttons=[{"title": f"预存{yuan}元", "payload": _payload("inform", amount=yuan)}
-                         for yuan in PREPAY_SUGGESTIONS],
+                buttons=[button(f"预存{yuan}元", "inform", amount=yuan) for yuan in PREPAY_SUGGESTIONS],
             )
         return []
 
 
 class ActionAskPayMethod(Action):
-    """电e宝余额 (with what it holds, when the gateway says) or one of the user's cards."""
-
-    form = FORM
+    """电e宝余额 (with what it holds, when the gateway says) or one of the user's cards. Rasa asks
+    with it in every form that has no way-to-pay question of its own: pay_bill_form, autopay_form."""
 
     def name(self) -> str:
-        return f"action_ask_{self.form}_pay_method"
+        return "action_ask_pay_method"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -196,8 +149,7 @@ class ActionAskPayMethod(Action):
             dispatcher.utter_message(response="utter_no_payment_methods")
             return end_form()
         buttons = [
-            {"title": await self._title(i), "payload": _payload("inform", payment_method=f"{INSTRUMENT_PREFIX}{i.id}")}
-            for i in instruments
+            button(await self._title(i), "inform", payment_method=f"{INSTRUMENT_PREFIX}{i.id}") for i in instruments
         ]
         dispatcher.utter_message(response="utter_ask_pay_method", buttons=buttons)
         return []
@@ -215,8 +167,8 @@ class ActionAskPayMethod(Action):
 
 def _after_payment_buttons(account_number: str) -> list[dict[str, str]]:
     return [
-        {"title": "开具发票", "payload": _payload("request_invoice", account_number=account_number)},
-        {"title": "缴费记录", "payload": _payload("query_payments", account_number=account_number)},
+        button("开具发票", "request_invoice", account_number=account_number),
+        button("缴费记录", "query_payments", account_number=account_number),
     ]
 
 
@@ -237,10 +189,11 @@ def tell_outcome(dispatcher: CollectingDispatcher, outcome: PaymentRecord | Paym
     elif outcome.status is PaymentStatus.PENDING:
         dispatcher.utter_message(response="utter_payment_pending")
     else:
-        retry = _payload("pay_bill", account_number=outcome.account_number, amount=f"{fen_to_yuan(outcome.amount_fen)}")
+        retry = button("换一种方式支付", "pay_bill",
+                       account_number=outcome.account_number, amount=f"{fen_to_yuan(outcome.amount_fen)}")
         dispatcher.utter_message(
             response=DECLINE_RESPONSES.get(outcome.failure_reason or "", "utter_payment_declined_other"),
-            buttons=[{"title": "换一种方式支付", "payload": retry}],
+            buttons=[retry],
         )
 
 

@@ -20,18 +20,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import call, chat_identity, deps, who_is_talking
-from actions.forms.documents import CODE_ACCEPTED, ActionAskSmsCode, DocumentValidation
-from actions.forms.retrying import FAILURES_SLOT
+from actions.forms.bound_account import bound_account_answer, default_account
+from actions.forms.ending import end_form
+from actions.forms.retrying import FAILURES_SLOT, RetryingFormValidation
+from actions.forms.sms_code import CODE_ACCEPTED, ask_for_code, sms_code_answer
 from actions.identity.login import CODE_REJECTIONS
 from actions.payments.checkout import (
     FORM,
-    PAY_SLOTS,
-    AccountAndMethodValidation,
+    PAY_FIELDS,
     amount_fen_of,
     amount_owed,
-    end_form,
     instrument_id_of,
     instruments_for,
+    pay_method_answer,
     tell_outcome,
 )
 from actions.payments.records import publish_receipt
@@ -41,7 +42,7 @@ from bot.identity.verification import CodePurpose, CodeRejection
 from bot.money import fen_to_yuan, format_yuan_symbol
 from bot.payments.checkout import pay
 from bot.payments.ledger import PaymentRecord
-from bot.payments.options import amount_answer
+from bot.payments.options import InstrumentView, PaymentQuote, amount_answer
 from bot.payments.quotes import (
     QUOTE_TTL,
     Quote,
@@ -92,11 +93,35 @@ async def shown_quote(payer: Payer, tracker: Tracker) -> Quote | QuoteProblem:
     return await call(find_quote, d.session_factory, d.clock, owner=payer.owner, token=token)
 
 
-class ValidatePayBillForm(AccountAndMethodValidation, DocumentValidation):
+async def payer_and_quote(tracker: Tracker) -> tuple[Payer, Quote] | None:
+    """Who is paying and the quote this chat's summary froze; None without either."""
+    payer = await payer_of(tracker)
+    if payer is None:
+        return None
+    quote = await shown_quote(payer, tracker)
+    return (payer, quote) if isinstance(quote, Quote) else None
+
+
+class ValidatePayBillForm(RetryingFormValidation):
     """The payment form's answers; after them, whether the confirmation still holds (:meth:`hold`)."""
 
     def name(self) -> str:
         return "validate_pay_bill_form"
+
+    async def extract_account_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await default_account(tracker)
+
+    async def validate_account_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await bound_account_answer(value, dispatcher, tracker)
+
+    async def validate_pay_method(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await pay_method_answer(value, dispatcher, tracker)
 
     async def validate_pay_amount(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -123,12 +148,13 @@ class ValidatePayBillForm(AccountAndMethodValidation, DocumentValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The code sent for the quote shown; accepted, it is recorded on that quote."""
-        payer = await payer_of(tracker)
-        quote = await shown_quote(payer, tracker) if payer else QuoteProblem.MISSING
-        if not isinstance(quote, Quote):
+        shown = await payer_and_quote(tracker)
+        if shown is None:
             return {CODE_SLOT: None}  # :meth:`hold` shows a new summary
-        answer = await self.sms_code(CODE_SLOT, value, phone=payer.user.phone,
-                                     purpose=quote_code_purpose(quote.quote_id), dispatcher=dispatcher, tracker=tracker)
+        payer, quote = shown
+        answer = await sms_code_answer(CODE_SLOT, value, phone=payer.user.phone,
+                                       purpose=quote_code_purpose(quote.quote_id), dispatcher=dispatcher,
+                                       tracker=tracker, when_gone=self.code_gone)
         if answer.get(CODE_SLOT) == CODE_ACCEPTED:
             d = deps()
             await call(code_entered, d.session_factory, d.clock, owner=payer.owner, token=quote.token)
@@ -161,9 +187,8 @@ class ValidatePayBillForm(AccountAndMethodValidation, DocumentValidation):
     async def _code_needed(self, tracker: Tracker) -> bool:
         if tracker.get_slot("pay_confirmed") is not True:
             return False
-        payer = await payer_of(tracker)
-        quote = await shown_quote(payer, tracker) if payer else QuoteProblem.MISSING
-        return isinstance(quote, Quote) and quote.needs_code and not quote.paid
+        shown = await payer_and_quote(tracker)
+        return shown is not None and shown[1].needs_code and not shown[1].paid
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -227,23 +252,11 @@ class ActionAskPayConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         payer = await payer_of(tracker)
-        account = tracker.get_slot("account_number")
-        amount_fen = amount_fen_of(tracker.get_slot("pay_amount"))
-        owed = await amount_owed(payer.user.user_id, account) if payer and account else None
-        method = instrument_id_of(tracker.get_slot("pay_method"))
-        mine = await instruments_for(payer.user.user_id) if payer else []
-        instrument = next((i for i in mine if i.id == method), None)
-        frozen = None
-        if owed is not None and amount_fen is not None and instrument is not None:
-            d = deps()
-            needs_code = FactorPolicy.from_settings(d.settings).code_required(
-                amount_fen, logged_in_at=payer.user.logged_in_at, now=d.clock.now())
-            frozen = await call(freeze_quote, d.session_factory, d.clock, owner=payer.owner,
-                                account_number=owed.account_number, amount_fen=amount_fen,
-                                instrument_id=instrument.id, needs_code=needs_code)
-        if not isinstance(frozen, Quote):
+        summary = await _freeze_summary(payer, tracker) if payer else None
+        if summary is None:
             dispatcher.utter_message(response="utter_payment_failed")
-            return [*end_form(), *(SlotSet(slot, None) for slot in PAY_SLOTS)]
+            return [*end_form(), *PAY_FIELDS.reset_events(retry_count=False)]
+        frozen, owed, instrument = summary
         dispatcher.utter_message(
             response="utter_ask_pay_bill_form_pay_confirmed", account_number=owed.account_number,
             holder=owed.holder_masked, amount=format_yuan_symbol(frozen.amount_fen), method=instrument.label,
@@ -251,25 +264,46 @@ class ActionAskPayConfirmed(Action):
         return [SlotSet(KEY_SLOT, frozen.token), SlotSet(CODE_SLOT, None)]
 
 
-class ActionAskPayCode(ActionAskSmsCode):
-    """"验证码已发送至138****0001": a code for the quote shown, to the user's own phone."""
+async def _freeze_summary(payer: Payer, tracker: Tracker) -> tuple[Quote, PaymentQuote, InstrumentView] | None:
+    """Freeze what the slots say as this chat's quote, with what the summary shows of it;
+    None when the account, amount or method is missing or no longer holds."""
+    account = tracker.get_slot("account_number")
+    amount_fen = amount_fen_of(tracker.get_slot("pay_amount"))
+    owed = await amount_owed(payer.user.user_id, account) if account else None
+    method = instrument_id_of(tracker.get_slot("pay_method"))
+    mine = await instruments_for(payer.user.user_id)
+    instrument = next((i for i in mine if i.id == method), None)
+    if owed is None or amount_fen is None or instrument is None:
+        return None
+    d = deps()
+    needs_code = FactorPolicy.from_settings(d.settings).code_required(
+        amount_fen, logged_in_at=payer.user.logged_in_at, now=d.clock.now())
+    frozen = await call(freeze_quote, d.session_factory, d.clock, owner=payer.owner,
+                        account_number=owed.account_number, amount_fen=amount_fen,
+                        instrument_id=instrument.id, needs_code=needs_code)
+    return (frozen, owed, instrument) if isinstance(frozen, Quote) else None
 
-    slot, purpose = CODE_SLOT, CodePurpose.PAYMENT
-    question = "utter_ask_pay_sms_code"
+
+async def payment_code_destination(tracker: Tracker) -> tuple[str | None, str]:
+    """The user's own phone and the quote shown: no quote, no code."""
+    shown = await payer_and_quote(tracker)
+    if shown is None:
+        return None, str(CodePurpose.PAYMENT)
+    payer, quote = shown
+    return payer.user.phone, quote_code_purpose(quote.quote_id)
+
+
+class ActionAskPayCode(Action):
+    """"验证码已发送至138****0001": a code for the quote shown, to the user's own phone."""
 
     def name(self) -> str:
         return f"action_ask_{FORM}_{CODE_SLOT}"
 
-    async def phone(self, tracker: Tracker) -> str | None:
-        return (await self.destination(tracker))[0]
-
-    async def destination(self, tracker: Tracker) -> tuple[str | None, str]:
-        """The user's own phone and the quote shown: no quote, no code."""
-        payer = await payer_of(tracker)
-        quote = await shown_quote(payer, tracker) if payer else QuoteProblem.MISSING
-        if not isinstance(quote, Quote):
-            return None, str(self.purpose)
-        return payer.user.phone, quote_code_purpose(quote.quote_id)
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_for_code(dispatcher, tracker, slot=CODE_SLOT, destination=payment_code_destination,
+                                  question="utter_ask_pay_sms_code")
 
 
 class ActionSubmitPayment(Action):
@@ -281,7 +315,7 @@ class ActionSubmitPayment(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        reset: list[EventType] = [SlotSet(slot, None) for slot in (*PAY_SLOTS, FAILURES_SLOT)]
+        reset = PAY_FIELDS.reset_events()
         payer = await payer_of(tracker)
         if payer is None:
             return reset

@@ -1,8 +1,6 @@
 """缴费记录, 缴费凭证 (receipts), and news of payments whose outcome was still being confirmed."""
 from __future__ import annotations
 
-import json
-
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -10,6 +8,7 @@ from actions.accounts.query import AccountQuery, Query
 from actions.billing.invoices import invoice_document
 from actions.common import call, deps, response_text
 from bot.billing.invoices import InvoiceIssued
+from bot.conversation.payloads import button
 from bot.db.enums import PaymentPurpose, PaymentStatus
 from bot.files.published import publish
 from bot.money import format_yuan_symbol
@@ -92,8 +91,7 @@ class ActionQueryPayments(AccountQuery):
         text += [self._line(domain, line) for line in lines]
         receipts = [line.receipt_no for line in lines if line.receipt_no and line.status is PaymentStatus.SUCCEEDED]
         buttons = [
-            {"title": f"凭证 {number}", "payload": "/query_payments" + json.dumps(
-                {"account_number": query.account_number, "receipt_no": number})}
+            button(f"凭证 {number}", "query_payments", account_number=query.account_number, receipt_no=number)
             for number in receipts[:3]
         ]
         dispatcher.utter_message(text="\n".join(text), buttons=buttons)

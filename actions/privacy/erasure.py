@@ -11,10 +11,19 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import call, chat_identity, deps, who_is_talking
+from actions.common import call, chat_identity, deps, forget_who_is_talking, who_is_talking
+from bot.identity.login import LoggedInUser
 from bot.privacy.erasure import Erased, ask_erasure, cancel_erasure, erase_user
 
 CONFIRMED_SLOT = "erase_confirmed"
+
+
+async def user_or_refusal(dispatcher: CollectingDispatcher, tracker: Tracker) -> LoggedInUser | None:
+    """Who is talking; when nobody is (logged out meanwhile), says an erasure needs a login."""
+    user = await who_is_talking(tracker)
+    if user is None:
+        dispatcher.utter_message(response="utter_erase_login_required")
+    return user
 
 
 class ActionAskEraseConfirmed(Action):
@@ -24,9 +33,8 @@ class ActionAskEraseConfirmed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        user = await who_is_talking(tracker)
-        if user is None:  # logged out meanwhile: the answer will be refused
-            dispatcher.utter_message(response="utter_erase_login_required")
+        user = await user_or_refusal(dispatcher, tracker)
+        if user is None:  # the answer will be refused too
             return []
         channel, sender_id = chat_identity(tracker)
         d = deps()
@@ -43,9 +51,8 @@ class ActionEraseMyData(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         done: list[EventType] = [SlotSet(CONFIRMED_SLOT, None)]
-        user = await who_is_talking(tracker)
+        user = await user_or_refusal(dispatcher, tracker)
         if user is None:
-            dispatcher.utter_message(response="utter_erase_login_required")
             return done
         d = deps()
         if tracker.get_slot(CONFIRMED_SLOT) is not True:
@@ -57,6 +64,7 @@ class ActionEraseMyData(Action):
             erase_user, d.session_factory, d.clock, d.settings.files_dir,
             user_id=user.user_id, channel=channel, sender_id=sender_id,
         )
+        forget_who_is_talking(tracker)
         if not isinstance(outcome, Erased):
             dispatcher.utter_message(response="utter_erase_not_confirmed")
             return done

@@ -21,17 +21,17 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from bot.accounts.lookup_limits import LookupLimitReached, admit_lookup, lock_user_first
+from bot.accounts.lookup_limits import LookupLimitReached, admit_lookup
 from bot.accounts.preview import AccountPreview, preview_of
 from bot.clock import Clock
 from bot.db.enums import AccountCategory, ConsentStatus
+from bot.db.locks import lock_user
 from bot.db.models import (
     ACCOUNT_NUMBER_LENGTH,
     AccountBinding,
     BindingConsentRequest,
     ElectricityAccount,
     PendingBinding,
-    User,
 )
 from bot.db.session import SessionFactory
 
@@ -93,14 +93,6 @@ def binding_of(session: Session, user_id: int, account_id: int) -> AccountBindin
     )
 
 
-def lock_user(session: Session, user_id: int) -> User:
-    """Lock the user's row (PostgreSQL) so their bindings change one transaction at a time."""
-    user = session.scalar(select(User).where(User.id == user_id).with_for_update())
-    if user is None:
-        raise LookupError(f"no user {user_id}")
-    return user
-
-
 # --- previews and binding --------------------------------------------------------
 
 
@@ -151,7 +143,7 @@ def bind(
     if isinstance(number, AccountNumberRejected):
         return _NOT_BINDABLE
     with session_factory.session_scope() as session:
-        lock_user_first(session, user_id)
+        lock_user(session, user_id)
         account = find_account(session, number)
         if daily_limit is not None and not admit_lookup(
             session, clock, user_id=user_id, account_number=number,

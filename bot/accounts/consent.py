@@ -18,9 +18,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.accounts.binding import attach_binding, binding_of, lock_user
+from bot.accounts.binding import attach_binding, binding_of
 from bot.clock import Clock
+from bot.db.dml import execute_dml
 from bot.db.enums import ConsentStatus
+from bot.db.locks import lock_rows, lock_user
 from bot.db.models import BindingConsentRequest, ElectricityAccount, RealNameRecord, User
 from bot.db.session import SessionFactory
 from bot.privacy.masking import mask_name, mask_phone
@@ -101,14 +103,15 @@ def pending_consents_for_owner(session_factory: SessionFactory, owner_user_id: i
 def decide_consent(
     session_factory: SessionFactory, clock: Clock, *, owner_user_id: int, request_id: int, approve: bool
 ) -> ConsentDecided | DecisionRefused:
-    """Approve or refuse a request; only its owner may, and only once."""
+    """Approve or refuse a request; only its owner may, and only once (the request's row
+    is locked first, so a double tap cannot decide it twice)."""
     with session_factory.session_scope() as session:
+        lock_rows(session, BindingConsentRequest.status, BindingConsentRequest.id == request_id)
         request = session.scalar(
             select(BindingConsentRequest)
             .join(ElectricityAccount, BindingConsentRequest.account_id == ElectricityAccount.id)
             .options(joinedload(BindingConsentRequest.account))
             .where(BindingConsentRequest.id == request_id, _addressed_to(owner_user_id))
-            .with_for_update(of=BindingConsentRequest)
         )
         if request is None:
             return DecisionRefused(DecisionRefusal.NOT_FOUND)
@@ -139,7 +142,7 @@ def undelivered_consent_outcomes(session_factory: SessionFactory, requester_user
             .order_by(BindingConsentRequest.decided_at, BindingConsentRequest.id)
         ).all()
     return [
-        ConsentOutcome(r.id, number, r.status is ConsentStatus.APPROVED, r.decided_at)  # type: ignore[arg-type]
+        ConsentOutcome(r.id, number, r.status is ConsentStatus.APPROVED, r.decided_at)
         for r, number in rows
     ]
 
@@ -153,7 +156,8 @@ def mark_delivered(
     if not ids:
         return 0
     with session_factory.session_scope() as session:
-        result = session.execute(
+        return execute_dml(
+            session,
             update(BindingConsentRequest)
             .where(
                 BindingConsentRequest.id.in_(ids),
@@ -162,6 +166,5 @@ def mark_delivered(
                 BindingConsentRequest.delivered_at.is_(None),
             )
             .values(delivered_at=clock.now())
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
-        return result.rowcount

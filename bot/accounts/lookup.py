@@ -19,9 +19,10 @@ from bot.accounts.binding import (
     find_account,
     parse_account_number,
 )
-from bot.accounts.lookup_limits import LookupLimitReached, admit_lookup, lock_user_first
+from bot.accounts.lookup_limits import LookupLimitReached, admit_lookup
 from bot.accounts.preview import AccountPreview, preview_of
 from bot.clock import Clock
+from bot.db.locks import lock_user
 from bot.db.models import Region
 from bot.db.session import SessionFactory
 
@@ -84,7 +85,7 @@ def lookup_for_binding(
     if isinstance(number, AccountNumberRejected):
         return _NOT_BINDABLE
     with session_factory.session_scope() as session:
-        lock_user_first(session, user_id)
+        lock_user(session, user_id)
         account = find_account(session, number)
         if account is not None and binding_of(session, user_id, account.id) is not None:
             return BindRefused(BindRefusal.ALREADY_BOUND)

@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.db.id_hash import keyed_digest
-from bot.db.locks import lock_rows
-from bot.db.models import AccountBinding, BindingLookup, PendingBinding, User
+from bot.db.models import AccountBinding, BindingLookup, PendingBinding
 
 _SEARCH_SUBJECT_HEX = 40
 
@@ -36,11 +35,6 @@ def search_subject(holder_name: str, address: str) -> str:
     """A keyed hash of the query: the same search again is free, and no name or address is stored."""
     digest = keyed_digest("\x1f".join("".join(part.split()) for part in (holder_name, address)))
     return "search:" + digest[:_SEARCH_SUBJECT_HEX]
-
-
-def lock_user_first(session: Session, user_id: int) -> None:
-    """Serialise the user's look-ups; must be the transaction's first statement (SQLite)."""
-    lock_rows(session, User.phone, User.id == user_id)
 
 
 def is_pending(session: Session, user_id: int, account_id: int) -> bool:

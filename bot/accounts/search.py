@@ -27,12 +27,13 @@ from bot.accounts.binding import (
     bind_in_session,
     binding_of,
     find_account,
-    lock_user,
 )
-from bot.accounts.lookup_limits import LookupLimitReached, charge_lookup, lock_user_first, search_subject
+from bot.accounts.lookup_limits import LookupLimitReached, charge_lookup, search_subject
 from bot.accounts.preview import AccountPreview, preview_of
 from bot.clock import Clock
+from bot.db.dml import execute_dml
 from bot.db.enums import HolderKind
+from bot.db.locks import lock_user
 from bot.db.models import ElectricityAccount, PendingBinding
 from bot.db.session import SessionFactory
 from bot.text.similarity import Folded, fold, partial_similarity, similarity
@@ -79,7 +80,7 @@ def search_for_binding(
     """:func:`search_accounts` for a user binding an account: each distinct search counts
     once a day against their binding look-ups (the same search again is free)."""
     with session_factory.session_scope() as session:
-        lock_user_first(session, user_id)
+        lock_user(session, user_id)
         if not charge_lookup(
             session, clock, user_id=user_id, subject=search_subject(holder_name, address), daily_limit=daily_limit
         ):
@@ -137,12 +138,13 @@ def remove_pending(session_factory: SessionFactory, *, user_id: int, account_num
         account = find_account(session, account_number)
         if account is None:
             return False
-        result = session.execute(
+        removed = execute_dml(
+            session,
             delete(PendingBinding).where(
                 PendingBinding.user_id == user_id, PendingBinding.account_id == account.id
-            )
+            ),
         )
-        return bool(result.rowcount)
+        return bool(removed)
 
 
 def bind_pending(

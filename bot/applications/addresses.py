@@ -19,8 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from bot.applications.region_data import load_regions
 from bot.db.models import Region
-from bot.demo.seed import load_regions
 
 MAX_CHARS = 120
 _HAN = r"\u4e00-\u9fff"

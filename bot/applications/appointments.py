@@ -20,8 +20,9 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.applications.work_orders import add_working_days
+from bot.applications.working_days import add_working_days
 from bot.clock import Clock
+from bot.db.dml import execute_dml
 from bot.db.enums import HalfDay
 from bot.db.models import AppointmentSlot
 from bot.db.session import SessionFactory
@@ -107,13 +108,14 @@ def book_in(
     conditions = [AppointmentSlot.id == wanted, AppointmentSlot.region_code == str(region_code)]
     if on_days is not None:
         conditions.append(AppointmentSlot.slot_date.in_(list(on_days)))
-    result = session.execute(
+    booked = execute_dml(
+        session,
         update(AppointmentSlot)
         .where(*conditions, AppointmentSlot.booked < AppointmentSlot.capacity)
         .values(booked=AppointmentSlot.booked + 1)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if result.rowcount == 1:
+    if booked == 1:
         slot_date, half = session.execute(
             select(AppointmentSlot.slot_date, AppointmentSlot.half).where(AppointmentSlot.id == wanted)
         ).one()
@@ -133,7 +135,8 @@ def release_in(session: Session, *, slot_id: object, region_code: str) -> bool:
     wanted = _as_id(slot_id)
     if wanted is None:
         return False
-    result = session.execute(
+    released = execute_dml(
+        session,
         update(AppointmentSlot)
         .where(
             AppointmentSlot.id == wanted,
@@ -141,9 +144,9 @@ def release_in(session: Session, *, slot_id: object, region_code: str) -> bool:
             AppointmentSlot.booked > 0,
         )
         .values(booked=AppointmentSlot.booked - 1)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return result.rowcount == 1
+    return released == 1
 
 
 def _as_id(value: object) -> int | None:

@@ -10,15 +10,9 @@ import argparse
 import asyncio
 
 from bot.applications.business_system import business_system_from_settings, forward_pending, pending_pre_applications
+from bot.applications.order_progress import OrderProblem, OrderProblemReason, advance_order, next_step
 from bot.applications.order_push import push_order_update
-from bot.applications.work_orders import (
-    OrderProblem,
-    OrderProblemReason,
-    OrderView,
-    advance_order,
-    latest_orders,
-    next_step,
-)
+from bot.applications.work_orders import OrderView, latest_orders
 from bot.cli import CliContext, CliError, Command, no_arguments, positive_int, register
 from bot.db.enums import WorkOrderStatus
 from bot.privacy.masking import redact

@@ -27,6 +27,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.db.dml import execute_dml
 from bot.db.enums import StrEnum
 from bot.db.id_hash import keyed_digest
 from bot.db.locks import lock_rows
@@ -152,11 +153,12 @@ def take_summary(
         if verdict is not SummaryCheck.HOLDS:
             return verdict
         assert row is not None
-        taken = session.execute(
+        taken = execute_dml(
+            session,
             update(FormSummary).where(FormSummary.id == row.id, FormSummary.digest == row.digest)
-            .values(digest=None, frozen_at=None).execution_options(synchronize_session=False)
+            .values(digest=None, frozen_at=None).execution_options(synchronize_session=False),
         )
-        return SummaryCheck.HOLDS if taken.rowcount == 1 else SummaryCheck.MISSING
+        return SummaryCheck.HOLDS if taken == 1 else SummaryCheck.MISSING
 
 
 def discard_summary(session_factory: SessionFactory, *, chat: ChatForm) -> None:

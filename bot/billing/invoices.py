@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -144,14 +145,15 @@ def issue_invoice(
         if isinstance(bill, InvoiceRefused):
             return bill
         bill_id, region = bill.id, account.region_code
-        facts = dict(
+        invoice_of_row = partial(  # the facts read while the session is open; the number comes after
+            InvoiceIssued,
             seller_name=account.region.supply_company, seller_tax_id=demo_seller_tax_id(region),
             buyer_name=account.holder_name, account_number=account.account_number, address=account.address,
             period=bill.period, kwh=bill.kwh, amount_fen=bill.amount_fen,
             paid_at=bill.paid_at.astimezone(CHINA_TZ) if bill.paid_at else None,
         )
     row = _invoice_row(session_factory, clock, bill_id, kind, region)
-    return InvoiceIssued(
+    return invoice_of_row(
         number=str(row.number), kind=kind, issued_on=row.issued_on,
-        tax_rate=VAT_RATE if kind is InvoiceKind.VAT else None, **facts,
+        tax_rate=VAT_RATE if kind is InvoiceKind.VAT else None,
     )

@@ -78,6 +78,7 @@ class RestWithFilesInput(InputChannel):
             sender = request.form.get("sender") if request.form else None
             if problem := sender_problem(sender):
                 return bad_request(f"form field {problem}")
+            assert isinstance(sender, str)  # sender_problem accepts nothing else
             file = request.files.get("file") if request.files else None
             text = await receive_file(
                 services(), channel=self.name(), sender_id=sender,

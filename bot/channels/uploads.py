@@ -7,10 +7,10 @@ can type the same text; actions therefore re-check that the attachment belongs t
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import BinaryIO
 
 from bot.container import Services
+from bot.conversation.payloads import payload
 from bot.files.attachments import StoredUpload, UploadProblem, store_upload
 
 FILE_INTENT = "send_file"
@@ -21,7 +21,7 @@ def file_message(outcome: StoredUpload | UploadProblem) -> str:
         entities = {"attachment_id": str(outcome.attachment_id)}
     else:
         entities = {"upload_problem": outcome.value}
-    return f"/{FILE_INTENT}{json.dumps(entities)}"
+    return payload(FILE_INTENT, **entities)
 
 
 async def receive_file(

@@ -8,13 +8,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from collections.abc import Mapping
 
 DEV_ID_HASH_SECRET = "dev-only-id-hash-secret-change-me"
 
 
-def id_hash_secret(env: dict[str, str] | None = None) -> str:
-    env = os.environ if env is None else env
-    return env.get("ID_HASH_SECRET") or DEV_ID_HASH_SECRET
+def id_hash_secret(env: Mapping[str, str] | None = None) -> str:
+    source = os.environ if env is None else env
+    return source.get("ID_HASH_SECRET") or DEV_ID_HASH_SECRET
 
 
 def keyed_digest(message: str) -> str:

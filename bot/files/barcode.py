@@ -80,11 +80,11 @@ def _open_image(data: bytes) -> Image.Image | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.width * image.height > MAX_IMAGE_PIXELS:
+            opened = Image.open(io.BytesIO(data))
+            if opened.width * opened.height > MAX_IMAGE_PIXELS:
                 return None
-            image = ImageOps.exif_transpose(image)  # photos are often stored sideways
-            return image.convert("L")
+            upright = ImageOps.exif_transpose(opened)  # photos are often stored sideways
+            return upright.convert("L")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError,
             Image.DecompressionBombWarning):
         return None

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.db.dml import execute_dml
 from bot.db.models import ChatIdentity, User
 from bot.db.session import SessionFactory
 from bot.identity.phones import normalize_mobile
@@ -176,16 +177,17 @@ def complete_login(
 def logout(session_factory: SessionFactory, *, channel: str, sender_id: str) -> bool:
     """Unlink the chat identity from its user; whether someone was logged in."""
     with session_factory.session_scope() as session:
-        result = session.execute(
+        unlinked = execute_dml(
+            session,
             update(ChatIdentity.__table__)
             .where(
                 ChatIdentity.channel == channel,
                 ChatIdentity.sender_id == sender_id,
                 ChatIdentity.user_id.is_not(None),
             )
-            .values(user_id=None, logged_in_at=None)
+            .values(user_id=None, logged_in_at=None),
         )
-        return result.rowcount > 0
+        return unlinked > 0
 
 
 def _link(session: Session, channel: str, sender_id: str, user_id: int, now: datetime) -> None:

@@ -9,7 +9,7 @@ ask for 20 codes a day, for at most 5 different phones (SMS pumping: one chat ma
 text many numbers), and may enter 20 wrong codes a day, whichever phones they were for.
 
 Every issue and check for a phone runs under a per-phone lock held until its
-transaction ends (:func:`_lock_phone`; issuing also locks the requesting chat), so two
+transaction ends (:func:`bot.db.locks.lock_phone`; issuing also locks the requesting chat), so two
 checks cannot both accept one code, wrong tries cannot be lost, and two requests cannot
 both slip past the resend limit.
 """
@@ -21,17 +21,17 @@ import math
 import re
 import secrets
 import unicodedata
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import false, func, select, update
+from sqlalchemy import Boolean, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.clock import CHINA_TZ, Clock
 from bot.db.enums import StrEnum
 from bot.db.id_hash import keyed_digest
+from bot.db.locks import lock_chat, lock_phone
 from bot.db.models import VerificationCode
 from bot.db.session import SessionFactory
 from bot.identity.phones import normalize_mobile
@@ -55,9 +55,6 @@ WRONG_CODES_PER_CHAT_PER_DAY = 20
 SMS_TEMPLATE = "【国家电网】您的验证码为{code}，{minutes}分钟内有效。请勿泄露给他人。"
 
 _CODE = re.compile(rf"[0-9]{{{CODE_LENGTH}}}")
-# PostgreSQL advisory lock keys are (namespace << 32) | crc32(phone).
-_LOCK_NAMESPACE = 0x534D53  # "SMS"
-_CHAT_LOCK_NAMESPACE = 0x43484154  # "CHAT"
 
 
 class CodePurpose(StrEnum):
@@ -136,7 +133,7 @@ def issue_code(
     now = clock.now()
     code = f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
     with session_factory.session_scope() as session:
-        _lock_phone(session, phone)
+        lock_phone(session, phone)
         refusal = _limit_reached(session, phone, now)
         if refusal is None and requester is not None:
             refusal = _chat_limit_reached(session, requester, phone, now)
@@ -199,7 +196,7 @@ def verify_code(
     if not _CODE.fullmatch(normalised):
         return CodeRejected(CodeRejection.BAD_FORMAT)
     purpose = str(purpose)
-    _lock_phone(session, phone)
+    lock_phone(session, phone)
     now = clock.now()
     guesses_key = None if requester is None else f"code-guesses:{china_day(now)}:{requester}"
     if guesses_key is not None and count_in(session, guesses_key, now) >= WRONG_CODES_PER_CHAT_PER_DAY:
@@ -270,8 +267,7 @@ def _limit_reached(session: Session, phone: str, now: datetime) -> CodeRefused |
 def _chat_limit_reached(session: Session, requester: str, phone: str, now: datetime) -> CodeRefused | None:
     """The chat's own daily limits, under a lock on the chat: one chat asking codes for
     two phones at once cannot slip past them either."""
-    if session.get_bind().dialect.name == "postgresql":  # SQLite: the phone lock holds the database
-        _advisory_lock(session, _CHAT_LOCK_NAMESPACE, requester)
+    lock_chat(session, requester)  # SQLite: the phone lock already holds the database
     day_start, next_day = _day_bounds(now)
     phones = session.scalars(
         select(VerificationCode.phone).where(
@@ -292,30 +288,7 @@ def _day_bounds(now: datetime) -> tuple[datetime, datetime]:
     return day_start, day_start + timedelta(days=1)
 
 
-def _advisory_lock(session: Session, namespace: int, value: str) -> None:
-    """A PostgreSQL transaction-level advisory lock (a CRC collision only makes two values
-    wait for each other)."""
-    key = (namespace << 32) | zlib.crc32(value.encode("utf-8"))
-    session.execute(select(func.pg_advisory_xact_lock(key)))
-
-
-def _lock_phone(session: Session, phone: str) -> None:
-    """Serialise code operations on ``phone`` until the transaction ends.
-
-    PostgreSQL: a transaction-level advisory lock (:func:`_advisory_lock`). SQLite
-    ignores ``FOR UPDATE`` but has one writer at a time: an UPDATE matching no row takes
-    the database write lock now, so the reads that follow see every committed change
-    and nobody else writes before we commit.
-    (Python's sqlite3 begins the transaction at its first write, so earlier reads
-    leave no stale snapshot behind; after an earlier write the lock is already held.)
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        _advisory_lock(session, _LOCK_NAMESPACE, phone)
-    else:
-        session.execute(update(VerificationCode.__table__).where(false()).values(attempts=0))
-
-
-def _for(phone: str, purpose: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+def _for(phone: str, purpose: str) -> tuple[ColumnElement[Boolean], ColumnElement[Boolean]]:
     return VerificationCode.phone == phone, VerificationCode.purpose == purpose
 
 

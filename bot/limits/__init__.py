@@ -6,3 +6,8 @@ Message rates (many per second, lost on a restart without harm) live in Redis wh
 every deployment: it is shared by all replicas already, survives restarts, and a limit
 can be counted in the same transaction as what it limits.
 """
+__all__ = [
+    "counters",
+    "db_counters",
+    "windows",
+]

@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.db.dml import execute_dml
 from bot.db.models import LimitCounter
 from bot.db.session import SessionFactory
 
@@ -31,10 +32,10 @@ def count_in(session: Session, key: str, now: datetime) -> int:
 
 def take_in(session: Session, key: str, limit: int, ttl: timedelta, now: datetime) -> bool:
     _ensure_row(session, key, ttl, now)
-    taken = session.execute(
-        update(_TABLE).where(_TABLE.c.key == key, _TABLE.c.used < limit).values(used=_TABLE.c.used + 1)
+    taken = execute_dml(
+        session, update(_TABLE).where(_TABLE.c.key == key, _TABLE.c.used < limit).values(used=_TABLE.c.used + 1)
     )
-    return taken.rowcount == 1
+    return taken == 1
 
 
 def add_in(session: Session, key: str, ttl: timedelta, now: datetime) -> int:

@@ -140,7 +140,7 @@ def cancel(
         if account is None:
             return NotBound()
         mandate = _active(session, account.id)
-        if _held_by_other(session, mandate, user_id):
+        if mandate is not None and _held_by_other(session, mandate, user_id):
             record_refused_attempt(session, clock, mandate, actor_user_id=user_id)
             return AutopayChange.HELD_BY_OTHER
         if mandate is None or mandate.user_id != user_id:
@@ -155,7 +155,7 @@ def report_attempt(session_factory: SessionFactory, clock: Clock, *, user_id: in
     with session_factory.session_scope() as session:
         account = bound_account(session, user_id, account_number)
         mandate = _active(session, account.id) if account is not None else None
-        if _held_by_other(session, mandate, user_id):
+        if mandate is not None and _held_by_other(session, mandate, user_id):
             record_refused_attempt(session, clock, mandate, actor_user_id=user_id)
 
 

@@ -19,12 +19,13 @@ from enum import Enum
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from bot.billing.access import bills_of, bound_account
 from bot.billing.bills import amount_due_fen, bill_late_fee_fen, unpaid_bills
 from bot.clock import Clock
 from bot.db.enums import BillStatus, PaymentPurpose, PaymentStatus
-from bot.db.locks import lock_rows
+from bot.db.locks import lock_account
 from bot.db.models import ElectricityAccount, Payment, PaymentInstrument
 from bot.db.session import SessionFactory
 from bot.money import fen_to_yuan
@@ -167,7 +168,7 @@ def settle(session_factory: SessionFactory, clock: Clock, result: ChargeResult) 
     record that nothing was charged. A payment already settled is returned unchanged.
     """
     with session_factory.session_scope() as session:
-        _lock_account_of_order(session, result.order_id)
+        lock_account(session, account_id=_account_of_order(result.order_id))
         payment = session.scalar(select(Payment).where(Payment.order_id == result.order_id))
         if payment is None:
             raise LookupError(f"no payment with order id {result.order_id}")
@@ -176,16 +177,21 @@ def settle(session_factory: SessionFactory, clock: Clock, result: ChargeResult) 
         return _record(session, clock, payment)
 
 
-def _lock_account_of_order(session: Session, order_id: str) -> None:
-    account_id = select(Payment.account_id).where(Payment.order_id == order_id).scalar_subquery()
-    lock_rows(session, ElectricityAccount.version, ElectricityAccount.id == account_id)
+def _account_of_order(order_id: str) -> ScalarSelect:
+    return select(Payment.account_id).where(Payment.order_id == order_id).scalar_subquery()
+
+
+def _account_of(session: Session, payment: Payment) -> ElectricityAccount:
+    account = session.get(ElectricityAccount, payment.account_id)
+    assert account is not None, "payments.account_id is a non-null foreign key"
+    return account
 
 
 def _apply(session: Session, clock: Clock, payment: Payment, result: ChargeResult) -> None:
     now = clock.now()
     payment.updated_at = now
     if result.status is ChargeStatus.SUCCEEDED:
-        account = session.get(ElectricityAccount, payment.account_id)
+        account = _account_of(session, payment)
         allocation, late_fee_fen, rest = _allocate(session, account, payment.amount_fen, clock)
         account.prepaid_balance_fen += rest
         payment.status = PaymentStatus.SUCCEEDED
@@ -231,7 +237,7 @@ def _due_fen(session: Session, account: ElectricityAccount, today: date) -> int:
 
 
 def _record(session: Session, clock: Clock, payment: Payment, *, existing: bool = False) -> PaymentRecord:
-    account = session.get(ElectricityAccount, payment.account_id)
+    account = _account_of(session, payment)
     instrument = session.get(PaymentInstrument, payment.instrument_id) if payment.instrument_id else None
     return PaymentRecord(
         order_id=payment.order_id, account_number=account.account_number, amount_fen=payment.amount_fen,

@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import Boolean, exists, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Exists
@@ -151,7 +151,9 @@ def _find(session: Session, clock: Clock, owner: QuoteOwner, token: str) -> Quot
     row = session.scalar(select(FrozenQuote).where(*_owned(owner, token)))
     if row is None:
         return QuoteProblem.MISSING
-    quote = _view(session, row, session.get(ElectricityAccount, row.account_id))
+    account = session.get(ElectricityAccount, row.account_id)
+    assert account is not None  # the quote's foreign key holds it
+    quote = _view(session, row, account)
     if not quote.paid and row.voided_at is not None:
         return QuoteProblem.VOID
     if not quote.paid and clock.now() > row.expires_at:
@@ -159,7 +161,7 @@ def _find(session: Session, clock: Clock, owner: QuoteOwner, token: str) -> Quot
     return quote
 
 
-def _owned(owner: QuoteOwner, token: str) -> tuple[ColumnElement[bool], ...]:
+def _owned(owner: QuoteOwner, token: str) -> tuple[ColumnElement[Boolean], ...]:
     return (
         FrozenQuote.token == str(token), FrozenQuote.user_id == owner.user_id,
         FrozenQuote.channel == owner.channel, FrozenQuote.sender_id == owner.sender_id,

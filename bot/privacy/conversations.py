@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.db.dml import execute_dml
 from bot.db.models import SlotVaultEntry, TrackerErasure
 
 # A turn never lasts this long: a queued erasure older than this is carried out even though
@@ -58,7 +59,7 @@ def slot_values(session: Session, *, sender_id: str, refs: Iterable[str], now: d
 
 
 def purge_expired_slot_values(session: Session, now: datetime) -> int:
-    return session.execute(delete(SlotVaultEntry).where(SlotVaultEntry.expires_at <= now)).rowcount or 0
+    return execute_dml(session, delete(SlotVaultEntry).where(SlotVaultEntry.expires_at <= now))
 
 
 def request_tracker_erasure(session: Session, sender_ids: Iterable[str], now: datetime) -> None:

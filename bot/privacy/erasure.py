@@ -27,6 +27,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
 from bot.clock import Clock
+from bot.db.dml import execute_dml
+from bot.db.locks import lock_rows
 from bot.db.models import (
     AccountBinding,
     Attachment,
@@ -92,9 +94,8 @@ def erase_user(
     """
     now = clock.now()
     with session_factory.session_scope() as session:
-        request = session.scalars(
-            select(ErasureRequest).where(ErasureRequest.user_id == user_id).with_for_update()
-        ).first()
+        lock_rows(session, ErasureRequest.asked_at, ErasureRequest.user_id == user_id)  # one erasure at a time
+        request = session.scalars(select(ErasureRequest).where(ErasureRequest.user_id == user_id)).first()
         if request is None or (request.channel, request.sender_id) != (channel, sender_id) or (
             now - request.asked_at > CONFIRMATION_WINDOW
         ):
@@ -169,5 +170,4 @@ def _pseudonymise_records(session: Session, user_id: int) -> tuple[int, int]:
 def _run(session: Session, statement: Executable) -> int:
     """A bulk DELETE or UPDATE; the rows it touched. The session's loaded objects are not
     synchronised (nothing loaded here is read again after its rows change)."""
-    result = session.execute(statement, execution_options={"synchronize_session": False})
-    return result.rowcount or 0
+    return execute_dml(session, statement.execution_options(synchronize_session=False))

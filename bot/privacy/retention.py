@@ -25,6 +25,7 @@ from sqlalchemy import Column, Float, Integer, MetaData, String, Table, delete, 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot.db.dml import execute_dml
 from bot.db.enums import WorkOrderStatus
 from bot.db.models import Attachment, Handoff, SmsMessage, VerificationCode, WorkOrder
 from bot.db.session import SessionFactory
@@ -105,9 +106,9 @@ def purge_uploads(session: Session, cutoff: datetime) -> tuple[int, list[str]]:
 
 def purge_records(session: Session, cutoff: datetime) -> tuple[int, int, int]:
     """Delete hand-offs, verification codes and SMS texts from before ``cutoff``."""
-    handoffs = session.execute(delete(Handoff).where(Handoff.created_at < cutoff)).rowcount
-    codes = session.execute(delete(VerificationCode).where(VerificationCode.created_at < cutoff)).rowcount
-    sms = session.execute(delete(SmsMessage).where(SmsMessage.sent_at < cutoff)).rowcount
+    handoffs = execute_dml(session, delete(Handoff).where(Handoff.created_at < cutoff))
+    codes = execute_dml(session, delete(VerificationCode).where(VerificationCode.created_at < cutoff))
+    sms = execute_dml(session, delete(SmsMessage).where(SmsMessage.sent_at < cutoff))
     return handoffs, codes, sms
 
 

@@ -62,8 +62,9 @@ def _redact_user(event: dict[str, Any]) -> None:
 def _redact_bot(event: dict[str, Any]) -> None:
     if isinstance(event.get("text"), str):
         event["text"] = redact(event["text"])
-    data = event.get("data") if isinstance(event.get("data"), dict) else {}
-    for button in data.get("buttons") or []:
+    data = event.get("data")
+    buttons = data.get("buttons") if isinstance(data, dict) else None
+    for button in buttons or []:
         if isinstance(button, dict) and isinstance(button.get("title"), str):
             button["title"] = redact(button["title"])
 
@@ -96,7 +97,7 @@ def storable_events(events: Iterable[dict[str, Any]], keep: Keep, forget: Forget
             stored.append(redact_event(event))
             continue
         event = copy.deepcopy(event)
-        name, value = event.get("name"), event.get("value")
+        name, value = event["name"], event.get("value")  # a slot event always names its slot
         masked = redact_value(value)
         if masked == value:
             forget(name)

@@ -177,7 +177,7 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
 class ConfiguredLockStore:
     """Factory: a Redis lock store when ``REDIS_URL`` is set, else an in-memory one."""
 
-    def __new__(cls, endpoint_config: EndpointConfig | None = None) -> LockStore:  # type: ignore[misc]
+    def __new__(cls, endpoint_config: EndpointConfig | None = None) -> LockStore:
         redis_url = Settings.from_env().redis_url
         if not redis_url:
             return InMemoryLockStore()

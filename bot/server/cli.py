@@ -1,4 +1,4 @@
-"""CLI handlers that run the assistant: ``train``, ``run``, ``actions``, ``chat``, ``bench`` and ``route-rules``."""
+"""CLI handlers that run the assistant: ``train``, ``run``, ``actions``, ``chat``, ``bench`` and ``rules``."""
 from __future__ import annotations
 
 import argparse
@@ -77,14 +77,16 @@ def bench(args: argparse.Namespace, _context: CliContext) -> int:
 register(Command("bench", "measure REST latency and server memory on loopback", configure_bench, bench))
 
 
-def route_rules(_args: argparse.Namespace, context: CliContext) -> int:
+def regenerate_rules(_args: argparse.Namespace, context: CliContext) -> int:
     from bot.settings import PROJECT_ROOT
-    from bot.training.rules_generator import RULES_FILE, rewrite_rules_file
+    from bot.training.rules_generator import GENERATED, RULES_DIR, write_generated_rules
 
-    changed = rewrite_rules_file()
-    context.print(f"{RULES_FILE.relative_to(PROJECT_ROOT)} {'updated' if changed else 'already up to date'}")
+    changed = set(write_generated_rules())
+    for generated in GENERATED:
+        path = RULES_DIR / generated.name
+        context.print(f"{path.relative_to(PROJECT_ROOT)} {'updated' if path in changed else 'already up to date'}")
     return 0
 
 
-register(Command("route-rules", "regenerate the router's rules in data/core/rules.yml from the routing table",
-                 no_arguments, route_rules))
+register(Command("rules", "regenerate data/core/rules/*.generated.yml from the routing table and the table of forms",
+                 no_arguments, regenerate_rules))

@@ -169,7 +169,7 @@ def _numeral_value(numeral: str) -> Decimal | None:
     whole, _, fraction = numeral.replace("点", ".").partition(".")
     whole_value = _integer_value(whole)
     fraction_digits = [_integer_value(ch) for ch in fraction]
-    if whole_value is None or None in fraction_digits or any(d > 9 for d in fraction_digits):
+    if whole_value is None or not all(d is not None and d <= 9 for d in fraction_digits):
         return None
     if not fraction:
         return Decimal(whole_value)

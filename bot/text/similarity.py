@@ -37,7 +37,7 @@ def fold(text: str) -> Folded:
     """Full-width forms and case folded, whitespace and punctuation dropped."""
     text = unicodedata.normalize("NFKC", text).lower()
     chars = "".join(ch for ch in text if ch.isalnum())
-    pinyin = "".join(lazy_pinyin(chars, errors=lambda rest: list(rest)))
+    pinyin = "".join(lazy_pinyin(chars, errors="default"))
     for old, new in _FUZZY_PINYIN:
         pinyin = pinyin.replace(old, new)
     return Folded(chars, pinyin)

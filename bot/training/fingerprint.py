@@ -1,6 +1,6 @@
 """Train the Rasa model only when its inputs changed.
 
-The fingerprint is a SHA-256 over the config, the domain and every training-data file, stored
+The fingerprint is a SHA-256 over the config, the domain's files and every training-data file, stored
 beside the model. ``make train``, ``make run`` and the test suite all go through here, so one
 run of the suite trains at most once and every test shares that model.
 """
@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.domain_files import domain_paths
 from bot.settings import PROJECT_ROOT
 
 MODEL_NAME = "current"
@@ -19,7 +20,7 @@ TRAINING_DATA_DIRS = ("data/nlu", "data/core")
 
 def training_inputs(root: Path = PROJECT_ROOT) -> list[Path]:
     """Every file whose change must retrain the model (the jieba dictionary included)."""
-    files = [root / "config.yml", root / "domain.yml"]
+    files = [root / "config.yml", *domain_paths(root / "domain.yml")]
     for folder in (*TRAINING_DATA_DIRS, "data/dict"):
         files += sorted(p for p in (root / folder).rglob("*") if p.is_file())
     return files

@@ -1,58 +1,130 @@
-"""The Rasa rules that run what the router decided, generated from the routing table.
+"""The Rasa rules that follow from two tables: the routing table and the table of forms.
 
-Every router action (the router itself, the resumes after login and verification, and the
-bind that a request needing an account waited for)
-sets the categorical slot ``route_target``; one rule per (router action, target) runs
-the target next. ``python -m bot route-rules`` rewrites that block at the end of
-data/core/rules.yml; a unit test fails when the file and the table disagree.
+* Routing (``routing.generated.yml``): every request in :data:`bot.conversation.routing.ROUTES`
+  goes through the router, and every router action (the router itself, the resumes after
+  login and verification, and the bind that a request needing an account waited for) sets the
+  categorical slot ``route_target``; one rule per (router action, target) runs the target next.
+* Forms (``forms.generated.yml``): each form in :data:`FORM_SUBMITS` runs its submit action
+  when complete, and inside it ``cancel`` stops it, a question is answered before it goes on,
+  and asking for a person stops it and hands off.
+
+``python -m bot rules`` rewrites both files whole; a unit test fails when a file and its table
+disagree. Hand-written rules live beside them in ``data/core/rules/<feature>.yml``.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from bot.conversation.routing import NOTHING, ROUTE_SLOT, targets
+from bot.conversation.routing import NOTHING, ROUTE_SLOT, ROUTES, targets
 from bot.settings import PROJECT_ROOT
+from bot.training.rules_yaml import Rule, rules_file_text
 
-RULES_FILE = PROJECT_ROOT / "data" / "core" / "rules.yml"
-MARKER = "  # What the router decided (slot route_target) runs next."
-ROUTER_ACTIONS = ("action_route_request", "action_after_login", "action_after_verification", "action_bind_account")
+RULES_DIR = PROJECT_ROOT / "data" / "core" / "rules"
+REGENERATE_COMMAND = "python -m bot rules"
+ROUTER = "action_route_request"
+ROUTER_ACTIONS = (ROUTER, "action_after_login", "action_after_verification", "action_bind_account")
+
+# Every form and the action that runs once its last slot is filled. A submit action that is a
+# router action sets route_target, and the rule for that target runs without waiting for the user.
+FORM_SUBMITS: dict[str, str] = {
+    "login_form": "action_after_login",
+    "verify_identity_form": "action_after_verification",
+    "bind_account_form": "action_bind_account",
+    "unbind_account_form": "action_unbind_account",
+    "erase_data_form": "action_erase_my_data",
+    "pay_bill_form": "action_submit_payment",
+    "autopay_form": "action_submit_autopay",
+    "rename_transfer_form": "action_submit_rename_transfer",
+    "new_install_form": "action_submit_new_install",
+}
 
 
-@lru_cache(maxsize=1)
-def _forms() -> frozenset[str]:
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-    return frozenset(domain["forms"])
+def _request_rule(intent: str) -> Rule:
+    return {
+        "rule": f"{intent} goes through the router",
+        "steps": [{"intent": intent}, {"action": ROUTER}],
+        "wait_for_user_input": False,
+    }
 
 
-def _rule(router: str, target: str) -> str:
-    lines = [
-        f"  - rule: after {router}, run {target}",
-        "    steps:",
-        f"      - action: {router}",
-        "      - slot_was_set:",
-        f"          - {ROUTE_SLOT}: {target}",
-    ]
+def _after_router_rule(router: str, target: str) -> Rule:
+    steps: list[dict[str, object]] = [{"action": router}, {"slot_was_set": [{ROUTE_SLOT: target}]}]
     if target != NOTHING:
-        lines.append(f"      - action: {target}")
-    if target in _forms():
-        lines.append(f"      - active_loop: {target}")
-    return "\n".join(lines) + "\n"
+        steps.append({"action": target})
+    if target in FORM_SUBMITS:
+        steps.append({"active_loop": target})
+    return {"rule": f"after {router}, run {target}", "steps": steps}
 
 
-def route_rules_block() -> str:
-    rules = [_rule(router, target) for router in ROUTER_ACTIONS for target in targets()]
-    return MARKER + "\n" + "\n".join(rules)
+def routing_rules() -> list[Rule]:
+    requests = [_request_rule(intent) for intent in ROUTES]
+    return requests + [_after_router_rule(router, target) for router in ROUTER_ACTIONS for target in targets()]
 
 
-def rewrite_rules_file(path: Path = RULES_FILE) -> bool:
-    """Replace the generated block; True when the file changed."""
-    text = path.read_text(encoding="utf-8")
-    head = text.split(MARKER, 1)[0]
-    updated = head + route_rules_block()
-    if updated == text:
-        return False
-    path.write_text(updated, encoding="utf-8")
-    return True
+def _form_rules(form: str, submit: str) -> list[Rule]:
+    inside = [{"active_loop": form}]
+    complete: Rule = {
+        "rule": f"{form} complete",
+        "condition": inside,
+        "steps": [{"action": form}, {"active_loop": None}, {"slot_was_set": [{"requested_slot": None}]},
+                  {"action": submit}],
+    }
+    if submit in ROUTER_ACTIONS:
+        complete["wait_for_user_input"] = False
+    return [
+        complete,
+        {
+            "rule": f"cancel inside {form}",
+            "condition": inside,
+            "steps": [{"intent": "cancel"}, {"action": "action_cancel"}, {"active_loop": None}],
+        },
+        {
+            "rule": f"a question inside {form} is answered, then the form goes on",
+            "condition": inside,
+            "steps": [{"intent": "faq"}, {"action": "utter_faq"}, {"action": form}, *inside],
+        },
+        {
+            "rule": f"asking for a person inside {form}",
+            "condition": inside,
+            "steps": [{"intent": "human_handoff"}, {"action": "action_cancel"}, {"active_loop": None},
+                      {"action": "action_human_handoff"}],
+        },
+    ]
+
+
+def form_rules() -> list[Rule]:
+    return [rule for form, submit in FORM_SUBMITS.items() for rule in _form_rules(form, submit)]
+
+
+@dataclass(frozen=True)
+class GeneratedRules:
+    """A rule file the generator owns whole."""
+
+    name: str
+    source: str  # what the rules are made from, for the file's header
+    build: Callable[[], list[Rule]]
+
+    def text(self) -> str:
+        header = (f"Generated by `{REGENERATE_COMMAND}` from {self.source}.\n"
+                  "Do not edit: change the table and regenerate (hand-written rules live in the other files here).")
+        return rules_file_text(header, self.build())
+
+
+GENERATED = (
+    GeneratedRules("routing.generated.yml", "ROUTES in bot/conversation/routing.py", routing_rules),
+    GeneratedRules("forms.generated.yml", "FORM_SUBMITS in bot/training/rules_generator.py", form_rules),
+)
+
+
+def write_generated_rules(directory: Path = RULES_DIR) -> list[Path]:
+    """Rewrite every generated rule file in ``directory``; return the ones that changed."""
+    changed = []
+    for generated in GENERATED:
+        path = directory / generated.name
+        text = generated.text()
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            changed.append(path)
+    return changed

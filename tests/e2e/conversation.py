@@ -10,16 +10,15 @@ from urllib.parse import quote, urlencode
 from urllib.request import urlopen
 
 import aiohttp
-import yaml
 from sqlalchemy import create_engine, text
 
 from bot.devtools.chat_client import send
-from bot.settings import PROJECT_ROOT
+from bot.domain_files import load_domain_yaml
 
 
 @lru_cache(maxsize=1)
 def responses() -> dict[str, list[dict[str, Any]]]:
-    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    return load_domain_yaml()["responses"]
 
 
 def response_text(name: str) -> str:

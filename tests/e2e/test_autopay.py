@@ -41,7 +41,7 @@ def test_auto_debit_is_signed_up_only_with_the_sms_code(assistant: RunningAssist
                           response_text("utter_ask_autopay_sms_code")]
     code = last_sms_code(assistant.database_url, "13800000001")
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
-    assert texts(zhang_wei.say(wrong))[0] == response_text("utter_rt_code_rejected")
+    assert texts(zhang_wei.say(wrong))[0] == response_text("utter_sms_code_rejected")
     assert _active_mandates(assistant.database_url, "3301000001") == 0
 
     done = texts(zhang_wei.say(code))

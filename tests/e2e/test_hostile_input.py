@@ -15,10 +15,9 @@ from typing import Any
 
 import aiohttp
 import pytest
-import yaml
 from sqlalchemy import create_engine, text
 
-from bot.settings import PROJECT_ROOT
+from bot.domain_files import load_domain_yaml
 from tests.e2e.conftest import RunningAssistant
 from tests.e2e.conversation import Conversation, log_in, texts
 
@@ -63,7 +62,7 @@ def _hostile_value(slot: str) -> Any:
 
 
 def _forged_payloads() -> list[str]:
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain = load_domain_yaml()
     intents = [i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]]
     # /logout ends the login on purpose (the user asked): the test checks the login survives the rest.
     payloads = [f"/{intent}" + json.dumps({"account_number": "3301000003"}) for intent in intents if intent != "logout"]

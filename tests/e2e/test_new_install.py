@@ -67,7 +67,7 @@ def test_a_personal_install_by_an_agent_is_filed_and_tracked(assistant: RunningA
     assistant.advance_clock(PAST_RESEND_WAIT)
     code_sent = texts(chat.send_file(PDF, "授权委托书.pdf"))
     assert code_sent[-2:] == [
-        response_text("utter_code_sent").format(masked_phone="138****0002"), response_text("utter_ask_rt_sms_code"),
+        response_text("utter_code_sent").format(masked_phone="138****0002"), response_text("utter_sms_ask_code"),
     ]
     [summary] = texts(chat.say(last_sms_code(assistant.database_url, "13800000002")))
     assert "业务：个人新装" in summary and "申请人身份：经办人" in summary and "产权人：王芳 138****0009" in summary

@@ -46,11 +46,13 @@ def test_a_transfer_with_an_uploaded_certificate_becomes_a_work_order(
     ]
     settlement = zhang_wei.say(CONTACT_PHONE)
     assert payloads(settlement) == ['/inform{"settlement": "结清后过户"}']
-    assert texts(zhang_wei.say(payloads(settlement)[0])) == [response_text("utter_ask_rt_property_certificate")]
+    assert texts(zhang_wei.say(payloads(settlement)[0])) == [
+        response_text("utter_ask_rename_transfer_form_property_certificate")
+    ]
 
     uploaded = texts(zhang_wei.send_file(CERTIFICATE_PDF, "产权证明.pdf"))
 
-    assert uploaded[0] == response_text("utter_rt_upload_received")
+    assert uploaded[0] == response_text("utter_doc_upload_received")
     assert uploaded[1] == response_text("utter_code_sent").format(masked_phone="139****0005")
     summary = zhang_wei.say(last_sms_code(assistant.database_url, CONTACT_PHONE))
     [text] = texts(summary)

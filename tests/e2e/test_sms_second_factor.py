@@ -28,7 +28,7 @@ def test_a_payment_above_200_yuan_is_made_only_with_the_sms_code(
     assert asked_code == [sent, response_text("utter_ask_pay_sms_code")]
     code = last_sms_code(assistant.database_url, "13800000001")
     wrong = f"{(int(code) + 1) % 10**6:06d}"
-    assert texts(zhang_wei.say(wrong)) == [response_text("utter_rt_code_rejected"),
+    assert texts(zhang_wei.say(wrong)) == [response_text("utter_sms_code_rejected"),
                                            response_text("utter_ask_pay_sms_code")]
     assert _chat_payments(assistant.database_url, "3301000001") == before
 

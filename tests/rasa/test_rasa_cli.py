@@ -4,8 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
+from bot.domain_files import load_domain_yaml
 from bot.settings import PROJECT_ROOT
 from tests.conftest import run_module
 
@@ -24,7 +23,7 @@ NO_NLU_EXAMPLES = re.compile(
 
 def form_slot_responses() -> set[str]:
     """Questions forms ask (utter_ask_<form>_<slot>) and format help after repeated misses (utter_explain_<slot>)."""
-    forms = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))["forms"]
+    forms = load_domain_yaml()["forms"]
     names = set()
     for form, spec in forms.items():
         for slot in spec["required_slots"]:
@@ -36,7 +35,7 @@ def uttered_by_code(response: str) -> bool:
     """Responses that code sends (actions, the router's table, forms, Rasa's default fallback), not rules."""
     if response == "utter_default" or response in form_slot_responses():
         return True
-    sources = [*(PROJECT_ROOT / "actions").glob("*.py"), *(PROJECT_ROOT / "bot").rglob("*.py")]
+    sources = [*(PROJECT_ROOT / "actions").rglob("*.py"), *(PROJECT_ROOT / "bot").rglob("*.py")]
     return any(f'"{response}"' in p.read_text(encoding="utf-8") for p in sources)
 
 

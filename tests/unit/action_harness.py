@@ -9,17 +9,16 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-import yaml
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.clock import FixedClock
 from bot.container import Services, services
+from bot.domain_files import load_domain_yaml
 from bot.files.attachments import StoredUpload, store_upload
 from bot.identity.login import LoggedIn, LoggedInUser, LoginStarted, complete_login, current_user, start_login
 from bot.identity.sms import last_message
 from bot.identity.verification import RESEND_INTERVAL
-from bot.settings import PROJECT_ROOT
 from tests.sample_files import MINIMAL_PDF
 from tests.unit.conftest import FIXED_NOW
 
@@ -27,7 +26,7 @@ from tests.unit.conftest import FIXED_NOW
 CHANNEL = "socketio"
 SENDER = "chat-1"
 T0 = 1_795_000_000.0
-DOMAIN: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+DOMAIN: dict[str, Any] = load_domain_yaml()
 
 
 @contextmanager

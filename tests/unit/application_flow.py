@@ -171,7 +171,7 @@ def code_entered(deps: Services, case: Case, slots: dict[str, Any], **candidates
     that may carry other slot candidates."""
     form = case.form
     asked, _ = run(form.ask_code(), asking(form, form.code_slot, slots))
-    assert responses(asked) == ["utter_code_sent", "utter_ask_rt_sms_code"]
+    assert responses(asked) == ["utter_code_sent", "utter_sms_ask_code"]
     code = sent_code(deps, case.code_phone)
     answer = turn(form, form.code_slot, slots, {**candidates, form.code_slot: code},
                   entities=case.entities if candidates else None)

@@ -6,7 +6,7 @@ The URL comes from, in order: ``config.attributes["url"]`` (set by
 from __future__ import annotations
 
 from logging.config import fileConfig
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 
@@ -27,7 +27,7 @@ def database_url() -> str:
     return config.attributes.get("url") or Settings.from_env().database_url
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     """Render app-specific column types as plain SQLAlchemy ones, so migration scripts
     do not depend on application code that may change later."""
     if type_ == "type" and isinstance(obj, UtcDateTime):

@@ -228,7 +228,7 @@ def _agent_application(deps: Services, slot_id: int) -> dict[str, Any]:
 def _with_code(deps: Services, slots: dict[str, Any], channel: str = "socketio") -> dict[str, Any]:
     """The code sent and checked, the summary shown (and so frozen), then 提交."""
     sent, _ = run(ActionAskInstallCode(), _asked("ni_sms_code", channel=channel, **slots))
-    assert responses(sent) == ["utter_code_sent", "utter_ask_rt_sms_code"]
+    assert responses(sent) == ["utter_code_sent", "utter_sms_ask_code"]
     _, checked = validate(ValidateNewInstallForm(), "ni_sms_code", sent_code(deps, "13800000002"),
                           _asked("ni_sms_code", channel=channel, **slots))
     slots |= {"ni_sms_code": checked["ni_sms_code"]}
@@ -296,7 +296,7 @@ def test_on_the_hotline_documents_come_later_and_the_order_waits_for_them(action
 
     messages, _ = run(ActionSubmitNewInstall(), _asked("ni_confirmed", channel="ivr", intent="affirm", **slots))
 
-    assert responses(messages) == ["utter_ei_submitted", "utter_rt_documents_later"]
+    assert responses(messages) == ["utter_ei_submitted", "utter_doc_upload_later"]
     assert messages[0]["status"] == "待补充资料" and messages[0]["promised"] == "补齐材料后"
     with action_deps.session_factory.session_scope() as session:
         order = session.scalars(select(WorkOrder).where(WorkOrder.order_no == messages[0]["order_no"])).one()

@@ -70,6 +70,14 @@ def test_the_address_is_parsed_and_shown_back(action_deps: Services) -> None:
     assert responses(vague) == ["utter_ni_address_vague"] and result["ni_address"] is None
 
 
+def test_an_address_cut_short_by_the_model_is_read_from_the_whole_message(action_deps: Services) -> None:
+    tracker = make_tracker(text="解放路88号", entities={"address": "解放路88"}, active_loop=FORM,
+                           slots={"requested_slot": "ni_address", "ni_region": "330102"})
+    messages, result = validate(ValidateNewInstallForm(), "ni_address", "解放路88", tracker)
+    assert responses(messages) == ["utter_ni_address_parsed"]
+    assert result["ni_address"] == "浙江省杭州市上城区解放路88号"
+
+
 def test_the_applicant_comes_from_the_real_name_record(action_deps: Services) -> None:
     log_in(action_deps, "13800000002")
     messages, _ = run(ActionAskProofRole(), _asked("ni_proof_role"))
@@ -91,7 +99,7 @@ def test_an_agent_application_becomes_a_work_order(action_deps: Services) -> Non
              "ni_proof_role": "经办人", "property_certificate": upload_pdf(action_deps), "ni_owner_name": "王芳",
              "ni_owner_phone": "13800000009", "power_of_attorney": upload_pdf(action_deps)}
     sent, _ = run(ActionAskInstallCode(), _asked("ni_sms_code", **slots))
-    assert responses(sent) == ["utter_code_sent", "utter_ask_rt_sms_code"]
+    assert responses(sent) == ["utter_code_sent", "utter_sms_ask_code"]
     _, checked = validate(ValidateNewInstallForm(), "ni_sms_code", sent_code(action_deps, "13800000002"),
                           _asked("ni_sms_code", **slots))
     slots |= {"ni_sms_code": checked["ni_sms_code"]}

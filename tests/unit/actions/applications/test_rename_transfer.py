@@ -17,7 +17,7 @@ from actions.applications.rename_transfer import (
 from actions.applications.rename_transfer_summary import ActionAskRenameConfirmed
 from actions.identity.login import ActionDeliverNotices
 from bot.accounts.binding import bind
-from bot.applications.work_orders import advance_order
+from bot.applications.order_progress import advance_order
 from bot.container import Services
 from bot.db.enums import WorkOrderStatus
 from tests.unit.action_harness import (
@@ -127,7 +127,7 @@ def test_only_a_file_this_chat_sent_is_taken(action_deps: Services) -> None:
         messages, result = validate(ValidateRenameTransferForm(), "property_certificate", attachment, tracker)
         assert (result["property_certificate"] == attachment) is accepted
     typed, _ = validate(ValidateRenameTransferForm(), "property_certificate", "好了", _asked("property_certificate"))
-    assert responses(typed)[0] == "utter_rt_upload_needed"
+    assert responses(typed)[0] == "utter_doc_upload_needed"
 
 
 def _summarised(slots: dict, channel: str = CHANNEL) -> dict:
@@ -143,7 +143,7 @@ def _transfer_slots(deps: Services, **answers: Any) -> dict:
              "new_holder_name": "王小明", "new_holder_id": "110105199003078510", "contact_phone": "13900000005",
              "settlement": "结清后过户", "property_certificate": upload_pdf(deps), **answers}
     asked, _ = run(ActionAskRenameCode(), _asked("rt_sms_code", **slots))
-    assert responses(asked) == ["utter_code_sent", "utter_ask_rt_sms_code"]
+    assert responses(asked) == ["utter_code_sent", "utter_sms_ask_code"]
     _, result = validate(ValidateRenameTransferForm(), "rt_sms_code", sent_code(deps, "13900000005"),
                          _asked("rt_sms_code", **slots))
     return _summarised(slots | {"rt_sms_code": result["rt_sms_code"]})
@@ -186,17 +186,17 @@ def test_a_mistyped_code_is_asked_again_without_a_new_sms(action_deps: Services)
     slots = {**HOLDER, "contact_phone": "13900000005"}
     run(ActionAskRenameCode(), _asked("rt_sms_code", **slots))
     wrong, result = validate(ValidateRenameTransferForm(), "rt_sms_code", "000000", _asked("rt_sms_code", **slots))
-    assert responses(wrong) == ["utter_rt_code_rejected"] and result["rt_sms_code"] is None
+    assert responses(wrong) == ["utter_sms_code_rejected"] and result["rt_sms_code"] is None
     retried = _asked("rt_sms_code", **slots, validation_failures=result["validation_failures"])
     again, _ = run(ActionAskRenameCode(), retried)
-    assert responses(again) == ["utter_ask_rt_sms_code"]
+    assert responses(again) == ["utter_sms_ask_code"]
 
 
 def test_by_phone_the_order_waits_for_documents(action_deps: Services) -> None:
     log_in(action_deps, "13800000001", channel="ivr")
     slots = _transfer_slots_by_phone(action_deps)
     messages, _ = run(ActionSubmitRenameTransfer(), _asked("rt_confirmed", channel="ivr", intent="affirm", **slots))
-    assert responses(messages) == ["utter_rt_submitted", "utter_rt_documents_later"]
+    assert responses(messages) == ["utter_rt_submitted", "utter_doc_upload_later"]
     assert messages[0]["status"] == "待补充资料" and messages[0]["promised"] == "补齐材料后"
 
 

@@ -178,6 +178,6 @@ def test_a_declined_summary_cannot_be_submitted_later(action_deps: Services) -> 
     declined, _ = submit(case, slots | {"ni_confirmed": False})
     replayed, _ = submit(case, slots | {"ni_confirmed": True})
 
-    assert responses(declined) == ["utter_rt_not_submitted"]
+    assert responses(declined) == ["utter_application_not_submitted"]
     assert responses(replayed) == ["utter_form_summary_recheck"]
     assert new_orders(action_deps, before) == []

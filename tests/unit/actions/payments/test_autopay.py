@@ -161,7 +161,7 @@ def test_a_wrong_code_is_refused_and_asked_again(action_deps: Services) -> None:
     run(ActionAskAutopayCode(), _asked("autopay_sms_code"))
     wrong = f"{(int(sent_code(action_deps, ZHANG_WEI)) + 1) % 1_000_000:06d}"
     messages, result = validate(ValidateAutopayForm(), "autopay_sms_code", wrong, _asked("autopay_sms_code"))
-    assert responses(messages) == ["utter_rt_code_rejected"] and result["autopay_sms_code"] is None
+    assert responses(messages) == ["utter_sms_code_rejected"] and result["autopay_sms_code"] is None
     _, typed = validate(ValidateAutopayForm(), "autopay_sms_code", "accepted", _asked("autopay_sms_code"))
     assert typed["autopay_sms_code"] is None  # never a typed "accepted"
 

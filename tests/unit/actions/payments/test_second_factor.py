@@ -114,7 +114,7 @@ def test_a_wrong_code_is_said_and_asked_again(action_deps: Services, demo_gatewa
 
     wrong = enter_code(confirmed, _wrong(code))
 
-    assert wrong.asked == "pay_sms_code" and wrong.responses == ["utter_rt_code_rejected", "utter_ask_pay_sms_code"]
+    assert wrong.asked == "pay_sms_code" and wrong.responses == ["utter_sms_code_rejected", "utter_ask_pay_sms_code"]
     assert demo_gateway.bank.order_count() == 0
     paid = enter_code(wrong, code)
     assert paid.responses[0] == "utter_payment_succeeded" and _card_charged(demo_gateway, before) == 30000
@@ -158,7 +158,7 @@ def test_a_code_for_another_summary_does_not_pay(action_deps: Services, demo_gat
 
     refused = enter_code(second, first_code)
 
-    assert refused.asked == "pay_sms_code" and refused.responses[0] == "utter_rt_code_rejected"
+    assert refused.asked == "pay_sms_code" and refused.responses[0] == "utter_sms_code_rejected"
     assert demo_gateway.bank.order_count() == 0
     paid = enter_code(refused, second_code)
     assert paid.responses[0] == "utter_payment_succeeded" and _card_charged(demo_gateway, before) == 40000

@@ -22,7 +22,8 @@ from bot.applications.business_system import (
     forward_pre_application,
     pending_pre_applications,
 )
-from bot.applications.work_orders import advance_order, create_work_order
+from bot.applications.order_progress import advance_order
+from bot.applications.work_orders import create_work_order
 from bot.cli import main
 from bot.clock import FixedClock
 from bot.db.enums import WorkOrderKind, WorkOrderStatus

@@ -12,12 +12,13 @@ import pytest
 from sqlalchemy import select
 from stdnum.cn import uscc
 
-from bot.applications import new_install
+from bot.applications import new_install, new_install_checks, new_install_forms
 from bot.applications.addresses import AddressProblemReason
 from bot.applications.appointments import Booked
 from bot.applications.enterprise import InvoiceInfo, InvoiceProblemReason, InvoiceType, UsccRejection
 from bot.applications.equipment import Equipment, EquipmentRejection
-from bot.applications.new_install import (
+from bot.applications.new_install import submit_enterprise_install, submit_personal_install
+from bot.applications.new_install_forms import (
     Applicant,
     EnterpriseInstall,
     EnterpriseRole,
@@ -28,8 +29,6 @@ from bot.applications.new_install import (
     PersonalInstall,
     ProofRole,
     applicant_details,
-    submit_enterprise_install,
-    submit_personal_install,
 )
 from bot.clock import FixedClock
 from bot.db.enums import HalfDay, WorkOrderKind, WorkOrderStatus
@@ -336,14 +335,14 @@ def test_a_legal_representative_names_no_one_else(demo_db: SessionFactory, fixed
 
 
 def test_the_enterprise_notice() -> None:
-    text = new_install.enterprise_notice_text()
+    text = new_install_forms.enterprise_notice_text()
     assert text.startswith("# 低压非居民企业新装业务办理须知")
     for point in ("15个工作日", "资料齐全", "节假日顺延", "专用变压器", "营业厅", "授权委托书", "法人代表",
                   "营业执照", "现场勘查", "不收取任何费用", "待补充资料", "95598"):
         assert point in text, point
     numbers = [line.split(".", 1)[0] for line in text.splitlines()[2:] if line]
     assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
-    assert new_install.enterprise_notice_text() is text  # read once
+    assert new_install_forms.enterprise_notice_text() is text  # read once
 
 
 def test_a_transformer_means_high_voltage_at_a_counter(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
@@ -442,7 +441,7 @@ def test_an_upload_taken_meanwhile_gives_back_the_slot(
     demo_db: SessionFactory, fixed_clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The check passed, then linking fails (a concurrent submission used the upload)."""
-    monkeypatch.setattr(new_install, "usable_attachment", lambda session, user_id, attachment_id: session.get(
+    monkeypatch.setattr(new_install_checks, "usable_attachment", lambda session, user_id, attachment_id: session.get(
         Attachment, int(attachment_id)))
     application = _enterprise(demo_db, entity_proof_id=_attachment(demo_db, UNVERIFIED))
     result = _submit_enterprise(demo_db, fixed_clock, application)

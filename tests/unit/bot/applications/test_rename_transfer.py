@@ -13,20 +13,22 @@ from sqlalchemy import func, select
 from bot.accounts.binding import Bound, bind
 from bot.applications.rename_transfer import (
     ApplicantRole,
-    Application,
     Eligible,
     RenameRefusal,
     RenameRefused,
     Settlement,
     SettlementProblem,
-    SubmitProblem,
-    SubmitProblemReason,
-    Submitted,
     applicant_role,
     check_eligibility,
     notice_text,
     settlement_options,
     settlement_problem,
+)
+from bot.applications.rename_transfer_filing import (
+    Application,
+    SubmitProblem,
+    SubmitProblemReason,
+    Submitted,
     submit_application,
 )
 from bot.applications.work_orders import order_for_user

@@ -10,28 +10,20 @@ from stdnum.cn import uscc
 
 import bot.applications.cli  # noqa: F401  (registers "orders advance" and "orders list")
 from bot.applications.enterprise import InvoiceInfo, InvoiceType
-from bot.applications.new_install import (
-    EnterpriseInstall,
-    InstallSubmitted,
-    PersonalInstall,
-    ProofRole,
-    submit_enterprise_install,
-    submit_personal_install,
-)
-from bot.applications.work_orders import (
+from bot.applications.new_install import submit_enterprise_install, submit_personal_install
+from bot.applications.new_install_forms import EnterpriseInstall, InstallSubmitted, PersonalInstall, ProofRole
+from bot.applications.order_progress import (
     NextStep,
-    OrderEvent,
     OrderNotice,
     OrderProblem,
     OrderProblemReason,
-    OrderView,
-    add_working_days,
     advance_order,
     mark_delivered,
     next_step,
-    order_for_user,
     pending_order_notices,
 )
+from bot.applications.work_orders import OrderEvent, OrderView, order_for_user
+from bot.applications.working_days import add_working_days
 from bot.cli import main
 from bot.clock import CHINA_TZ, FixedClock
 from bot.db.enums import HalfDay, WorkOrderKind, WorkOrderStatus

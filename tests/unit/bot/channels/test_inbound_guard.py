@@ -8,20 +8,20 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-import yaml
 
 from bot.channels import inbound_guard
 from bot.channels.inbound_guard import TOO_FAST, TOO_LONG, Admitted, InboundGuard, Refused, screen_inbound
 from bot.channels.replies import domain_text
 from bot.clock import FixedClock
 from bot.container import services
+from bot.domain_files import load_domain_yaml
 from bot.limits.counters import Counters, RedisCounters
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import Settings
 from tests.unit.conftest import FIXED_NOW
 from tests.unit.limits_fixtures import memory_or_redis, redis_prefix  # noqa: F401 - a fixture
 
 DEFAULTS = Settings()
-DOMAIN_RESPONSES = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+DOMAIN_RESPONSES = load_domain_yaml()["responses"]
 SLOW_DOWN = DOMAIN_RESPONSES[TOO_FAST][0]["text"]
 
 

@@ -1,15 +1,11 @@
 """Which flow serves a request, and the login / verification detours in front of it."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
 from bot.conversation.dialogue import RetryGuidance, retry_guidance
 from bot.conversation.routing import NOTHING, ROUTES, Decision, Gate, decide, targets
-from bot.settings import PROJECT_ROOT
-from bot.training.rules_generator import ROUTER_ACTIONS, RULES_FILE, rewrite_rules_file, route_rules_block
+from bot.domain_files import load_domain_yaml
 
 
 def test_an_anonymous_account_request_logs_in_first_and_resumes() -> None:
@@ -37,7 +33,7 @@ def test_requests_without_a_gate_never_detour(intent: str) -> None:
 
 
 def test_every_route_target_is_a_value_of_the_domains_route_slot() -> None:
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain = load_domain_yaml()
     assert set(domain["slots"]["route_target"]["values"]) == set(targets())
     assert NOTHING in targets()
     known = set(domain["actions"]) | set(domain["forms"]) | set(domain["responses"])
@@ -45,7 +41,7 @@ def test_every_route_target_is_a_value_of_the_domains_route_slot() -> None:
 
 
 def test_every_routed_intent_is_in_the_domain() -> None:
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain = load_domain_yaml()
     intents = {i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]}
     assert set(ROUTES) <= intents
 
@@ -57,21 +53,3 @@ def test_every_routed_intent_is_in_the_domain() -> None:
 )
 def test_repeated_invalid_answers_get_more_help(failures: int, guidance: RetryGuidance) -> None:
     assert retry_guidance(failures) is guidance
-
-
-def test_the_router_rules_in_rules_yml_match_the_routing_table() -> None:
-    """Regenerate with ``python -m bot route-rules`` after changing ROUTES."""
-    text = RULES_FILE.read_text(encoding="utf-8")
-    assert text.endswith(route_rules_block())
-    rules = yaml.safe_load(text)["rules"]
-    generated = [r for r in rules if r["rule"].startswith("after action_")]
-    assert len(generated) == len(ROUTER_ACTIONS) * len(targets())
-
-
-def test_rewriting_an_up_to_date_rules_file_changes_nothing(tmp_path: Path) -> None:
-    copy = tmp_path / "rules.yml"
-    copy.write_text(RULES_FILE.read_text(encoding="utf-8"), encoding="utf-8")
-    assert rewrite_rules_file(copy) is False
-    copy.write_text(copy.read_text(encoding="utf-8").replace("run nothing", "run something"), encoding="utf-8")
-    assert rewrite_rules_file(copy) is True
-    assert copy.read_text(encoding="utf-8") == RULES_FILE.read_text(encoding="utf-8")

@@ -34,7 +34,6 @@ from bot.demo.seed import (
     bill_periods,
     demo_data_present,
     demo_monthly_kwh,
-    load_regions,
     seed_demo_data,
     tier_kwh,
 )
@@ -260,12 +259,6 @@ def test_demo_id_numbers_are_valid(person: DemoPerson) -> None:
         # 赵强's number is given as is; python-stdnum holds that code 330102 was only
         # assigned from 1983, after his birth year, so its full check refuses it.
         assert ric.is_valid(person.id_number)
-
-
-def test_regions_file_is_consistent() -> None:
-    rows = load_regions()
-    assert len({r["code"] for r in rows}) == len(rows)
-    assert all(r["code"][:4] == r["account_prefix"] for r in rows)
 
 
 def _snapshot(session_factory: SessionFactory) -> dict[str, list[tuple[Any, ...]]]:

@@ -23,8 +23,8 @@ from bot.clock import FixedClock
 from bot.db.models import SlotVaultEntry, TrackerErasure
 from bot.db.session import SessionFactory
 from bot.privacy.conversations import ERASURE_SWEEP_AFTER, request_tracker_erasure
+from bot.rasa_ext.importer import project_domain
 from bot.rasa_ext.stores import ConfiguredEventBroker, ConfiguredSQLTrackerStore, RedactingPikaEventBroker
-from bot.settings import PROJECT_ROOT
 from tests.unit.bot.rasa_ext.test_stores import RABBITMQ_URL, _rabbitmq_answers, _require
 
 PHONE, CODE, ID_NUMBER = "13800000001", "482913", "33010619900101123X"
@@ -38,7 +38,7 @@ def _has(raw: str, stored: str) -> bool:
 
 @pytest.fixture(scope="module")
 def domain() -> Domain:
-    return Domain.load(PROJECT_ROOT / "domain.yml")
+    return project_domain()
 
 
 @pytest.fixture

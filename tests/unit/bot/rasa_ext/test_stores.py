@@ -30,6 +30,7 @@ import bot.rasa_ext
 from bot.clock import FixedClock
 from bot.db.session import SessionFactory
 from bot.privacy.masking import uninstall_log_redaction
+from bot.rasa_ext.importer import project_domain
 from bot.rasa_ext.stores import ConfiguredEventBroker, ConfiguredLockStore, ConfiguredSQLTrackerStore
 from bot.settings import PROJECT_ROOT
 
@@ -60,7 +61,7 @@ def test_importing_the_rasa_adapters_switches_on_log_redaction() -> None:
 
 @pytest.fixture(scope="module")
 def domain() -> Domain:
-    return Domain.load(PROJECT_ROOT / "domain.yml")
+    return project_domain()
 
 
 # --- tracker store -------------------------------------------------------------------

@@ -11,11 +11,15 @@ from bot.training.fingerprint import fingerprint, is_stale, model_path, training
 PROJECT_FILES = {
     "config.yml": "language: zh\npipeline: []\n",
     "domain.yml": "version: '3.1'\nintents:\n  - greet\n",
+    "domain/conversation.yml": "version: '3.1'\nresponses:\n  utter_greet:\n    - text: 你好\n",
     "data/nlu/x.yml": "version: '3.1'\nnlu:\n- intent: greet\n  examples: |\n    - 你好\n",
     "data/core/r.yml": "version: '3.1'\nrules: []\n",
     "data/dict/d.txt": "网上国网 10 n\n",
     "data/tariffs/zhejiang.yml": "tiers: []\n",
 }
+# What training_inputs lists for PROJECT_FILES (the tariffs are not a training input), in order.
+INPUTS = ["config.yml", "domain.yml", "domain/conversation.yml", "data/nlu/x.yml", "data/core/r.yml", "data/dict/d.txt"]
+NEW_INPUTS = ["domain/privacy.yml", "data/nlu/new.yml", "data/core/stories/more.yml", "data/dict/extra.txt"]
 
 
 @pytest.fixture
@@ -34,9 +38,7 @@ def _mark_trained(root: Path, stamp: str) -> None:
 
 
 def test_inputs_are_config_domain_and_training_data(project: Path) -> None:
-    assert [p.relative_to(project).as_posix() for p in training_inputs(project)] == [
-        "config.yml", "domain.yml", "data/nlu/x.yml", "data/core/r.yml", "data/dict/d.txt",
-    ]
+    assert [p.relative_to(project).as_posix() for p in training_inputs(project)] == INPUTS
 
 
 def test_fingerprint_is_stable(project: Path) -> None:
@@ -56,7 +58,7 @@ def test_fingerprint_does_not_depend_on_where_the_project_lives(
     assert fingerprint(copy) == fingerprint(project)
 
 
-@pytest.mark.parametrize("name", ["config.yml", "domain.yml", "data/nlu/x.yml", "data/core/r.yml", "data/dict/d.txt"])
+@pytest.mark.parametrize("name", INPUTS)
 def test_fingerprint_changes_when_an_input_changes(project: Path, name: str) -> None:
     before = fingerprint(project)
     with (project / name).open("a", encoding="utf-8") as file:
@@ -64,7 +66,7 @@ def test_fingerprint_changes_when_an_input_changes(project: Path, name: str) -> 
     assert fingerprint(project) != before
 
 
-@pytest.mark.parametrize("name", ["data/nlu/new.yml", "data/core/stories/more.yml", "data/dict/extra.txt"])
+@pytest.mark.parametrize("name", NEW_INPUTS)
 def test_fingerprint_changes_when_an_input_file_is_added(project: Path, name: str) -> None:
     before = fingerprint(project)
     (project / name).parent.mkdir(parents=True, exist_ok=True)

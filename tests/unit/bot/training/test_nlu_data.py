@@ -7,9 +7,10 @@ from pathlib import Path
 
 import jieba
 import pytest
-import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.domain_files import load_domain_yaml
 
 ROOT = Path(__file__).resolve().parents[4]
 CONTRACT_INTENTS = {
@@ -53,7 +54,7 @@ def test_every_contract_intent_has_enough_examples() -> None:
 
 def test_faq_is_a_retrieval_intent_with_responses() -> None:
     topics = {m.get("intent_response_key") for m in training().intent_examples if m.get("intent") == "faq"}
-    responses = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    responses = load_domain_yaml()["responses"]
     assert len(topics) >= 8
     assert {f"utter_{t}" for t in topics} <= set(responses), "every faq/<topic> needs utter_faq/<topic>"
 
