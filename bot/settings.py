@@ -38,6 +38,14 @@
 | FILE_URL_SECRET | a development value | HMAC key signing the links to published charts, invoices and receipts |
 | PUBLISHED_FILE_TTL_HOURS | 24 | how long a link to a chart, invoice or receipt works |
 | SLOT_VAULT_MINUTES | 60 | how long raw personal data in slots (login phone, ID number) is kept, outside the tracker |
+| WECHAT_TOKEN | (unset: the WeChat webhook answers 503) | the Token of the 公众号's 服务器配置; signs requests |
+| WECHAT_APP_ID / WECHAT_APP_SECRET | (unset) | the 公众号's AppID and AppSecret (late replies, media, menu) |
+| WECHAT_ENCODING_AES_KEY | (unset: plain only) | the 43-character EncodingAESKey; enables 安全模式 |
+| WECHAT_API_BASE_URL | https://api.weixin.qq.com | the WeChat API (tests point it at a local fake) |
+| WECHAT_PASSIVE_WAIT_S | 4.0 | how long a WeChat request waits for Rasa (the rest: customer-service API) |
+| TELEGRAM_BOT_TOKEN | (unset: the Telegram webhook answers 503) | the bot's token from @BotFather |
+| TELEGRAM_WEBHOOK_SECRET | (unset: every update refused) | sent by Telegram in X-Telegram-Bot-Api-Secret-Token |
+| TELEGRAM_API_BASE_URL | https://api.telegram.org/bot | the Bot API (PTB's base_url; tests: a local fake) |
 """
 from __future__ import annotations
 
@@ -102,6 +110,15 @@ class Settings:
     file_url_secret: str = field(default=DEV_FILE_URL_SECRET, repr=False)
     published_file_ttl_hours: int = 24
     slot_vault_minutes: int = 60  # SLOT_VAULT_MINUTES: how long raw personal data in slots is kept
+    wechat_token: str | None = field(default=None, repr=False)  # WECHAT_TOKEN
+    wechat_app_id: str | None = None  # WECHAT_APP_ID
+    wechat_app_secret: str | None = field(default=None, repr=False)  # WECHAT_APP_SECRET
+    wechat_encoding_aes_key: str | None = field(default=None, repr=False)  # WECHAT_ENCODING_AES_KEY
+    wechat_api_base_url: str = "https://api.weixin.qq.com"  # WECHAT_API_BASE_URL
+    wechat_passive_wait_s: float = 4.0  # WECHAT_PASSIVE_WAIT_S: WeChat gives up after 5 s
+    telegram_bot_token: str | None = field(default=None, repr=False)  # TELEGRAM_BOT_TOKEN
+    telegram_webhook_secret: str | None = field(default=None, repr=False)  # TELEGRAM_WEBHOOK_SECRET
+    telegram_api_base_url: str = "https://api.telegram.org/bot"  # TELEGRAM_API_BASE_URL
 
     @property
     def action_endpoint_url(self) -> str:
@@ -173,4 +190,13 @@ class Settings:
             file_url_secret=env.get("FILE_URL_SECRET") or defaults.file_url_secret,
             published_file_ttl_hours=int(env.get("PUBLISHED_FILE_TTL_HOURS") or defaults.published_file_ttl_hours),
             slot_vault_minutes=int(env.get("SLOT_VAULT_MINUTES") or defaults.slot_vault_minutes),
+            wechat_token=env.get("WECHAT_TOKEN") or None,
+            wechat_app_id=env.get("WECHAT_APP_ID") or None,
+            wechat_app_secret=env.get("WECHAT_APP_SECRET") or None,
+            wechat_encoding_aes_key=env.get("WECHAT_ENCODING_AES_KEY") or None,
+            wechat_api_base_url=env.get("WECHAT_API_BASE_URL") or defaults.wechat_api_base_url,
+            wechat_passive_wait_s=float(env.get("WECHAT_PASSIVE_WAIT_S") or defaults.wechat_passive_wait_s),
+            telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+            telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET") or None,
+            telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or defaults.telegram_api_base_url,
         )

@@ -1,6 +1,6 @@
 """News shown when a user next chats: consent requests to owners, decisions to requesters, and
-status changes of their work orders (chats on channels that can push get these at once:
-:mod:`bot.applications.order_push`)."""
+status changes of their work orders, auto-debit news (the chat the user used last gets these at
+once when its channel can push: :mod:`bot.notify.push`)."""
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
@@ -62,8 +62,8 @@ async def deliver_order_notices(dispatcher: CollectingDispatcher, *, user_id: in
 
 
 class ActionPushOrderNotices(Action):
-    """Runs when an operator's status change is pushed into the chat (EXTERNAL_order_update):
-    the notices go out through the chat's channel without the user having asked."""
+    """Runs when notices are pushed into the chat (EXTERNAL_order_update, :mod:`bot.notify.push`):
+    every pending notice goes out through the chat's channel without the user having asked."""
 
     def name(self) -> str:
         return "action_push_order_notices"
@@ -71,5 +71,5 @@ class ActionPushOrderNotices(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         user = await who_is_talking(tracker)
         if user is not None:
-            await deliver_order_notices(dispatcher, user_id=user.user_id)
+            await deliver_consent_notices(dispatcher, user_id=user.user_id)
         return []

@@ -1,6 +1,6 @@
 """Operator tools for work orders: ``python -m bot orders advance ORDER_NO STATUS [--note TEXT]``
-moves an order on (pushed at once to the applicant's chats that can take it, told on the next
-message everywhere else), ``python -m bot orders list``
+moves an order on (pushed at once to the chat the applicant used last if it can take it, told
+with the next message otherwise), ``python -m bot orders list``
 shows the newest orders, ``python -m bot orders forward`` retries the 新装 pre-applications the
 business system has not acknowledged yet (run it from cron). None prints form data, so no
 personal data reaches the terminal."""
@@ -59,7 +59,8 @@ def _advance(args: argparse.Namespace, context: CliContext) -> int:
     if args.note:
         context.print(redact(f"    note: {args.note}"))
     report = asyncio.run(push_order_update(context.session_factory(), context.settings.rasa_url,
-                                           order_no=result.order_no, api_token=rasa_api_token(context.settings)))
+                                           order_no=result.order_no, api_token=rasa_api_token(context.settings),
+                                           clock=context.clock))
     context.print(f"    pushed to {report.pushed} chat(s); other chats hear it with their next message")
     return 0
 

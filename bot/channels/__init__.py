@@ -1,6 +1,7 @@
 """Rasa input channels (adapters): they turn what a messaging platform sends into user messages
 and replies back; ``credentials.yml`` names the connectors. Business rules stay in the
-sub-domain packages.
+sub-domain packages. Replies reach every platform through one rendering layer
+(``rendering``), fitted to each channel's limits (``capabilities``).
 
 Modules not in ``__all__`` are internal to the package.
 """
@@ -8,5 +9,8 @@ __all__ = [
     "callback",
     "capabilities",
     "published",
+    "rendering",
     "rest_files",
+    "telegram",
+    "wechat",
 ]

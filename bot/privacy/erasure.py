@@ -38,6 +38,7 @@ from bot.db.models import (
     ElectricityAccount,
     ErasureRequest,
     Handoff,
+    NumberedOptionSet,
     Payment,
     PaymentInstrument,
     PendingBinding,
@@ -114,12 +115,16 @@ def erase_user(
 
 
 def _erase_chats(session: Session, user_id: int, now: datetime) -> list[tuple[str, str]]:
-    """Delete the user's chat identities, their hand-offs and (queued) their conversations."""
+    """Delete the user's chat identities, their hand-offs, the numbered options they were shown
+    and (queued) their conversations."""
     chats = [tuple(row) for row in session.execute(
         select(ChatIdentity.channel, ChatIdentity.sender_id).where(ChatIdentity.user_id == user_id)
     )]
     chat_filter = tuple_(Handoff.channel, Handoff.sender_id).in_(chats) if chats else false()
     _run(session, delete(Handoff).where(or_(Handoff.user_id == user_id, chat_filter)))
+    if chats:
+        options_of_chats = tuple_(NumberedOptionSet.channel, NumberedOptionSet.sender_id).in_(chats)
+        _run(session, delete(NumberedOptionSet).where(options_of_chats))
     _run(session, delete(ChatIdentity).where(ChatIdentity.user_id == user_id))
     request_tracker_erasure(session, [sender for _, sender in chats], now)
     return chats

@@ -22,6 +22,8 @@ from bot.settings import PROJECT_ROOT
 from tests.conftest import FIXED_NOW
 from tests.e2e.callback_inbox import CallbackInbox
 from tests.e2e.conversation import Conversation, log_in
+from tests.e2e.fake_telegram_api import FakeTelegramApi, telegram_api, telegram_environment  # noqa: F401 (fixture)
+from tests.e2e.fake_wechat_api import FakeWeChatApi, wechat_api, wechat_environment  # noqa: F401 (fixture)
 
 READY_MARKER = "助手已就绪"
 START_TIMEOUT_S = 300
@@ -65,7 +67,9 @@ def callback_inbox() -> Iterator[CallbackInbox]:
 
 @pytest.fixture(scope="session")
 def assistant(
-    trained_model: Path, tmp_path_factory: pytest.TempPathFactory, callback_inbox: CallbackInbox
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory, callback_inbox: CallbackInbox,
+    telegram_api: FakeTelegramApi,  # noqa: F811 (the fixture imported above)
+    wechat_api: FakeWeChatApi,  # noqa: F811 (the fixture imported above)
 ) -> Iterator[RunningAssistant]:
     """One running assistant for the whole session; Ctrl-C (SIGINT) must stop it cleanly."""
     workdir = tmp_path_factory.mktemp("assistant")
@@ -85,6 +89,8 @@ def assistant(
         # The shared clock stands still between moves, so a per-minute message limit would count
         # whole conversations as one minute: lifted here (tests/unit/bot/channels/test_inbound_guard.py tests them).
         MESSAGES_PER_MINUTE="100000", CHANNEL_MESSAGES_PER_MINUTE="100000",
+        **telegram_environment(telegram_api),  # the Telegram channel talks to a fake Bot API
+        **wechat_environment(wechat_api),  # the WeChat channel talks to a fake WeChat API
     )
     # Derived settings; and loopback without a REST bearer token, as the chats below send none.
     for derived in ("ACTION_ENDPOINT_URL", "PAYMENT_GATEWAY_URL", "REST_CHANNEL_TOKEN", "RASA_HOST"):

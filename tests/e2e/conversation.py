@@ -5,13 +5,19 @@ import asyncio
 import json
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 from urllib.request import urlopen
 
 import aiohttp
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
+from bot.applications.work_orders import create_work_order
+from bot.clock import FileClock
+from bot.db.enums import WorkOrderKind
+from bot.db.models import User
+from bot.db.session import SessionFactory
 from bot.devtools.chat_client import send
 from bot.domain_files import load_domain_yaml
 
@@ -84,3 +90,19 @@ def log_in(chat: Conversation, database_url: str, phone: str) -> list[dict[str, 
     sent = texts(chat.say(phone))
     assert any("验证码已发送" in t for t in sent), sent
     return chat.say(last_sms_code(database_url, phone))
+
+
+def work_order_for(database_url: str, clock_file: Path, phone: str) -> str:
+    """A 个人新装 on file for the customer ``phone`` (the chat flow that files one has its own e2e test)."""
+    factory = SessionFactory.from_url(database_url)
+    try:
+        with factory.session_scope() as session:
+            user_id = session.scalars(select(User.id).where(User.phone == phone)).one()
+            order = create_work_order(
+                session, FileClock(clock_file), kind=WorkOrderKind.RESIDENTIAL_INSTALL, account_id=None,
+                user_id=user_id, form_data={"address": "浙江省杭州市上城区解放路90号"}, note=None,
+                promised_working_days=5,
+            )
+            return order.order_no
+    finally:
+        factory.dispose()

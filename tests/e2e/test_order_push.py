@@ -9,17 +9,11 @@ import sys
 from datetime import timedelta
 
 import aiohttp
-from sqlalchemy import select
 
-from bot.applications.work_orders import create_work_order
-from bot.clock import FileClock
-from bot.db.enums import WorkOrderKind
-from bot.db.models import User
-from bot.db.session import SessionFactory
 from bot.settings import PROJECT_ROOT
 from tests.e2e.callback_inbox import CallbackInbox
 from tests.e2e.conftest import RunningAssistant
-from tests.e2e.conversation import last_sms_code, response_text
+from tests.e2e.conversation import last_sms_code, response_text, work_order_for
 
 PHONE = "13700000011"  # a new customer: registers by logging in
 SENDER = "e2e-callback-push"
@@ -35,22 +29,6 @@ def _say(assistant: RunningAssistant, message: str) -> None:
     asyncio.run(_post())
 
 
-def _order_for(assistant: RunningAssistant, phone: str) -> str:
-    """A 个人新装 on file for the customer (the chat flow that files one has its own e2e test)."""
-    factory = SessionFactory.from_url(assistant.database_url)
-    try:
-        with factory.session_scope() as session:
-            user_id = session.scalars(select(User.id).where(User.phone == phone)).one()
-            order = create_work_order(
-                session, FileClock(assistant.clock_file), kind=WorkOrderKind.RESIDENTIAL_INSTALL, account_id=None,
-                user_id=user_id, form_data={"address": "浙江省杭州市上城区解放路90号"}, note=None,
-                promised_working_days=5,
-            )
-            return order.order_no
-    finally:
-        factory.dispose()
-
-
 def test_a_status_change_is_pushed_once_to_a_chat_that_can_take_it(
     assistant: RunningAssistant, callback_inbox: CallbackInbox
 ) -> None:
@@ -60,7 +38,7 @@ def test_a_status_change_is_pushed_once_to_a_chat_that_can_take_it(
     _say(assistant, PHONE)
     callback_inbox.wait_for(SENDER, "验证码已发送")
     _say(assistant, last_sms_code(assistant.database_url, PHONE))
-    order_no = _order_for(assistant, PHONE)
+    order_no = work_order_for(assistant.database_url, assistant.clock_file, PHONE)
     before = len(callback_inbox.texts(SENDER))
 
     advanced = subprocess.run(

@@ -32,7 +32,7 @@ from bot.db.models.common import (
     PHONE_LENGTH,
     SHA256_HEX_LENGTH,
 )
-from bot.db.models.conversation import Handoff
+from bot.db.models.conversation import Handoff, NumberedOptionSet
 from bot.db.models.files import Attachment
 from bot.db.models.identity import (
     ChatIdentity,
@@ -76,6 +76,7 @@ __all__ = [
     "Invoice",
     "LimitCounter",
     "MonthlyBill",
+    "NumberedOptionSet",
     "Payment",
     "PaymentInstrument",
     "PendingBinding",

@@ -1,10 +1,10 @@
-"""Conversations handed over to a human agent."""
+"""Conversations handed over to a human agent; what a chat channel remembers per chat."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Integer, String
+from sqlalchemy import JSON, Column, Integer, PrimaryKeyConstraint, String
 from sqlalchemy.orm import Mapped
 
 from bot.db.base import Base
@@ -30,3 +30,16 @@ class Handoff(Base):
         str_enum(HandoffStatus, "handoff_status"), nullable=False
     )
     created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+
+
+class NumberedOptionSet(Base):
+    """The payloads of the numbered options a chat was last shown on a channel without buttons
+    (bot.channels.rendering.numbered_options): a reply of "2" picks ``payloads[1]``."""
+
+    __tablename__ = "numbered_option_sets"
+    __table_args__ = (PrimaryKeyConstraint("channel", "sender_id"),)
+
+    channel: Mapped[str] = Column(String(32), nullable=False)
+    sender_id: Mapped[str] = Column(String(128), nullable=False)
+    payloads: Mapped[list[str]] = Column(JSON, nullable=False)
+    expires_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, index=True)

@@ -1,16 +1,17 @@
-"""Which chats hear of a work order's status change at once, and what a push does when the chat
-is busy with a form or Rasa does not answer. Rasa's two API calls are served by a loopback
-stand-in here; tests/e2e/test_order_push.py drives the real Rasa server."""
+"""Which chat hears of a work order's status change at once (the applicant's last-used one, if it
+can push), and what a push does when the chat is busy with a form or Rasa does not answer. Rasa's
+two API calls are served by a loopback stand-in here; tests/e2e/test_order_push.py drives the real Rasa server."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.applications.order_push import ORDER_UPDATE_INTENT, ChatAddress, PushOutcome, push_chats, push_order_update
+from bot.applications.order_push import ORDER_UPDATE_INTENT, ChatAddress, PushOutcome, push_chat, push_order_update
 from bot.applications.work_orders import create_work_order
 from bot.clock import FixedClock
 from bot.db.enums import WorkOrderKind
@@ -19,11 +20,12 @@ from bot.db.session import SessionFactory
 from bot.server.launcher import free_port
 
 
-def _chat(session_factory: SessionFactory, clock: FixedClock, phone: str, channel: str, sender: str) -> None:
+def _chat(session_factory: SessionFactory, clock: FixedClock, phone: str, channel: str, sender: str,
+          *, seen_ago: timedelta = timedelta(0)) -> None:
     with session_factory.session_scope() as session:
         user_id = session.scalars(select(User.id).where(User.phone == phone)).one()
         session.add(ChatIdentity(channel=channel, sender_id=sender, user_id=user_id,
-                                 created_at=clock.now(), last_seen_at=clock.now()))
+                                 created_at=clock.now() - seen_ago, last_seen_at=clock.now() - seen_ago))
 
 
 def _order(session_factory: SessionFactory, clock: FixedClock, phone: str) -> str:
@@ -33,13 +35,45 @@ def _order(session_factory: SessionFactory, clock: FixedClock, phone: str) -> st
                                  user_id=user_id, form_data={}, note=None, promised_working_days=5).order_no
 
 
-def test_only_the_applicants_chats_that_can_push_are_chosen(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
-    _chat(demo_db, fixed_clock, "13800000002", "callback", "lina-app")
-    _chat(demo_db, fixed_clock, "13800000002", "rest", "lina-web")
+def test_only_the_applicants_last_used_chat_is_chosen(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
+    _chat(demo_db, fixed_clock, "13800000002", "callback", "lina-app", seen_ago=timedelta(minutes=3))
+    _chat(demo_db, fixed_clock, "13800000002", "telegram", "4242", seen_ago=timedelta(minutes=1))
+    _chat(demo_db, fixed_clock, "13800000002", "wechat", "oLina-openid", seen_ago=timedelta(minutes=2))
     _chat(demo_db, fixed_clock, "13800000001", "callback", "zhangwei-app")
     order_no = _order(demo_db, fixed_clock, "13800000002")
-    assert push_chats(demo_db, order_no=f" {order_no} ") == [ChatAddress("callback", "lina-app")]
-    assert push_chats(demo_db, order_no="GD00000000000") == []
+    assert push_chat(demo_db, fixed_clock, order_no=f" {order_no} ") == ChatAddress("telegram", "4242")
+    assert push_chat(demo_db, fixed_clock, order_no="GD00000000000") is None
+
+
+def test_a_last_used_chat_that_cannot_push_leaves_the_news_for_the_next_message(
+    demo_db: SessionFactory, fixed_clock: FixedClock
+) -> None:
+    _chat(demo_db, fixed_clock, "13800000002", "telegram", "4242", seen_ago=timedelta(minutes=5))
+    _chat(demo_db, fixed_clock, "13800000002", "rest", "lina-web")
+    order_no = _order(demo_db, fixed_clock, "13800000002")
+    assert push_chat(demo_db, fixed_clock, order_no=order_no) is None
+    report = asyncio.run(push_order_update(demo_db, f"http://127.0.0.1:{free_port()}", order_no=order_no,
+                                           clock=fixed_clock))
+    assert report.outcomes == ((ChatAddress("rest", "lina-web"), PushOutcome.CANNOT_PUSH),) and report.pushed == 0
+
+
+def test_a_logged_out_chat_is_not_chosen(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
+    _chat(demo_db, fixed_clock, "13800000002", "wechat", "oLina-openid", seen_ago=timedelta(minutes=4))
+    _chat(demo_db, fixed_clock, "13800000002", "telegram", "4242")
+    with demo_db.session_scope() as session:
+        telegram = session.scalars(select(ChatIdentity).where(ChatIdentity.sender_id == "4242")).one()
+        telegram.user_id = None  # what logging out on Telegram does
+    order_no = _order(demo_db, fixed_clock, "13800000002")
+    assert push_chat(demo_db, fixed_clock, order_no=order_no) == ChatAddress("wechat", "oLina-openid")
+
+
+def test_a_wechat_chat_silent_for_over_48_hours_is_not_pushed(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
+    _chat(demo_db, fixed_clock, "13800000002", "wechat", "oLina-openid", seen_ago=timedelta(hours=49))
+    order_no = _order(demo_db, fixed_clock, "13800000002")
+    assert push_chat(demo_db, fixed_clock, order_no=order_no) is None
+    report = asyncio.run(push_order_update(demo_db, f"http://127.0.0.1:{free_port()}", order_no=order_no,
+                                           clock=fixed_clock))
+    assert report.outcomes == ((ChatAddress("wechat", "oLina-openid"), PushOutcome.OUTSIDE_WINDOW),)
 
 
 class FakeRasaApi:
@@ -59,7 +93,7 @@ class FakeRasaApi:
         return web.json_response({}, status=self.trigger_status)
 
 
-def _push_through(api: FakeRasaApi, session_factory: SessionFactory, order_no: str) -> PushOutcome:
+def _push_through(api: FakeRasaApi, session_factory: SessionFactory, clock: FixedClock, order_no: str) -> PushOutcome:
     async def scenario() -> PushOutcome:
         app = web.Application()
         app.router.add_get("/conversations/{sender}/tracker", api.tracker)
@@ -69,7 +103,8 @@ def _push_through(api: FakeRasaApi, session_factory: SessionFactory, order_no: s
         port = free_port()
         await web.TCPSite(runner, "127.0.0.1", port).start()
         try:
-            report = await push_order_update(session_factory, f"http://127.0.0.1:{port}", order_no=order_no)
+            report = await push_order_update(session_factory, f"http://127.0.0.1:{port}", order_no=order_no,
+                                             clock=clock)
         finally:
             await runner.cleanup()
         [(_, outcome)] = report.outcomes
@@ -89,7 +124,7 @@ def test_a_push_triggers_the_update_unless_the_chat_is_in_a_form(
     api = FakeRasaApi(**api_settings)
     _chat(demo_db, fixed_clock, "13800000002", "callback", "lina app/1")
     order_no = _order(demo_db, fixed_clock, "13800000002")
-    assert _push_through(api, demo_db, order_no) is outcome
+    assert _push_through(api, demo_db, fixed_clock, order_no) is outcome
     assert api.triggered == [("lina app/1", "callback", {"name": ORDER_UPDATE_INTENT})] * triggered
 
 
@@ -100,3 +135,25 @@ def test_an_unreachable_rasa_leaves_the_notice_for_the_next_message(
     order_no = _order(demo_db, fixed_clock, "13800000002")
     report = asyncio.run(push_order_update(demo_db, f"http://127.0.0.1:{free_port()}", order_no=order_no))
     assert [outcome for _, outcome in report.outcomes] == [PushOutcome.FAILED] and report.pushed == 0
+
+
+def test_someone_on_wechat_and_telegram_is_pushed_once_where_they_wrote_last(
+    demo_db: SessionFactory, fixed_clock: FixedClock
+) -> None:
+    api = FakeRasaApi()
+    _chat(demo_db, fixed_clock, "13800000002", "telegram", "123456789", seen_ago=timedelta(minutes=10))
+    _chat(demo_db, fixed_clock, "13800000002", "wechat", "oLina-openid", seen_ago=timedelta(minutes=2))
+    order_no = _order(demo_db, fixed_clock, "13800000002")
+    assert _push_through(api, demo_db, fixed_clock, order_no) is PushOutcome.PUSHED
+    assert api.triggered == [("oLina-openid", "wechat", {"name": ORDER_UPDATE_INTENT})]
+
+
+@pytest.mark.parametrize(("channel", "sender"), [("wechat", "oLina-openid"), ("telegram", "123456789")])
+def test_a_chat_app_push_asks_rasa_for_that_apps_output_channel(
+    demo_db: SessionFactory, fixed_clock: FixedClock, channel: str, sender: str
+) -> None:
+    api = FakeRasaApi()
+    _chat(demo_db, fixed_clock, "13800000002", channel, sender)
+    order_no = _order(demo_db, fixed_clock, "13800000002")
+    assert _push_through(api, demo_db, fixed_clock, order_no) is PushOutcome.PUSHED
+    assert api.triggered == [(sender, channel, {"name": ORDER_UPDATE_INTENT})]

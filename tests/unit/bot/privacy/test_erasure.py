@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.channels.rendering.numbered_options import NumberedOptions
 from bot.container import Services
 from bot.db.enums import (
     ConsentStatus,
@@ -25,6 +26,7 @@ from bot.db.models import (
     ElectricityAccount,
     ErasureRequest,
     Handoff,
+    NumberedOptionSet,
     Payment,
     PaymentInstrument,
     RealNameRecord,
@@ -122,6 +124,9 @@ def test_erasure_removes_personal_data_and_keeps_financial_records_pseudonymised
         all_payments = _count(session, Payment)
     assert payments > 1  # the seeded ones and ours
     assert stray_file.exists() and document_file.exists()
+    options = NumberedOptions(deps.session_factory, deps.clock)
+    options.remember(*WECHAT, ['/inform{"account_number": "3301000001"}'])
+    options.remember(CHANNEL, "chat-2", ["/query_bill"])
 
     ask_erasure(deps.session_factory, deps.clock, user_id=user_id, channel=CHANNEL, sender_id=SENDER)
     outcome = erase_user(deps.session_factory, deps.clock, deps.settings.files_dir,
@@ -142,6 +147,7 @@ def test_erasure_removes_personal_data_and_keeps_financial_records_pseudonymised
         assert _count(session, ErasureRequest) == 0
         assert session.get(Attachment, stray) is None
         assert _count(session, SlotVaultEntry) == 0
+        assert _count(session, NumberedOptionSet, NumberedOptionSet.sender_id == WECHAT[1]) == 0
         assert sorted(session.scalars(select(TrackerErasure.sender_id))) == sorted([SENDER, WECHAT[1]])
         # kept, without the user
         account = session.scalars(
@@ -162,6 +168,7 @@ def test_erasure_removes_personal_data_and_keeps_financial_records_pseudonymised
         # another user's data is untouched
         assert _count(session, User, User.phone == OTHER_PHONE) == 1
         assert _count(session, ChatIdentity, ChatIdentity.sender_id == "chat-2") == 1
+        assert _count(session, NumberedOptionSet, NumberedOptionSet.sender_id == "chat-2") == 1
         assert _count(session, SmsMessage, SmsMessage.phone == OTHER_PHONE) == 1
     assert not stray_file.exists()
     assert document_file.exists()
