@@ -2,7 +2,6 @@
 assistant posts (replies, and pushes nobody asked for), like a messaging platform would."""
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections import defaultdict
@@ -10,20 +9,17 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.server.launcher import free_port
+from tests.loopback_http import LoopbackHttpServer
 
 
-class CallbackInbox:
+class CallbackInbox(LoopbackHttpServer):
     """Collects the posted messages per recipient; runs its own event loop in a thread."""
 
     def __init__(self) -> None:
-        self.port = free_port()
+        super().__init__()
         self.url = f"http://127.0.0.1:{self.port}/bot"
         self._messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self._lock = threading.Lock()
-        self._loop = asyncio.new_event_loop()
-        self._runner: web.AppRunner | None = None
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
 
     async def _receive(self, request: web.Request) -> web.Response:
         message = await request.json()
@@ -31,22 +27,8 @@ class CallbackInbox:
             self._messages[str(message.get("recipient_id"))].append(message)
         return web.json_response({"ok": True})
 
-    async def _start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/bot", self._receive)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-
-    def start(self) -> None:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(timeout=10)
-
-    def stop(self) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
+    def add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post("/bot", self._receive)
 
     def texts(self, recipient: str) -> list[str]:
         with self._lock:

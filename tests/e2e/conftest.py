@@ -21,7 +21,7 @@ from bot.server.launcher import free_port
 from bot.settings import PROJECT_ROOT
 from tests.conftest import FIXED_NOW
 from tests.e2e.callback_inbox import CallbackInbox
-from tests.e2e.conversation import Conversation, log_in
+from tests.e2e.conversation import PAST_RESEND_WAIT, Conversation, log_in
 from tests.e2e.fake_telegram_api import FakeTelegramApi, telegram_api, telegram_environment  # noqa: F401 (fixture)
 from tests.e2e.fake_wechat_api import FakeWeChatApi, wechat_api, wechat_environment  # noqa: F401 (fixture)
 
@@ -131,6 +131,7 @@ def zhang_wei(assistant: RunningAssistant) -> Conversation:
     """Demo user 13800000001 (张伟, holder of 3301000001), logged in once for the session
     (a phone gets one SMS code per 60 s; tests that need another move the clock on)."""
     chat = Conversation(assistant.rasa_url, "e2e-zhangwei")
+    assistant.advance_clock(PAST_RESEND_WAIT)  # another chat may just have had a code for this phone
     chat.say("登录")
     log_in(chat, assistant.database_url, "13800000001")
     return chat

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from bot.db.models import User
 from bot.db.session import SessionFactory
 from bot.devtools.chat_client import send
 from bot.domain_files import load_domain_yaml
+
+PAST_RESEND_WAIT = timedelta(seconds=61)  # a phone gets one SMS code per 60 s
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,6 @@ Like the real API, editing the keyboard of a message that has none fails with
 """
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import threading
@@ -23,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from aiohttp import web
 
-from bot.server.launcher import free_port
 from tests.e2e.conversation import last_sms_code
+from tests.loopback_http import LoopbackHttpServer
 
 if TYPE_CHECKING:  # conftest imports this module
     from tests.e2e.conftest import RunningAssistant
@@ -53,12 +52,12 @@ def _decoded(value: str) -> Any:
         return value
 
 
-class FakeTelegramApi:
+class FakeTelegramApi(LoopbackHttpServer):
     """Runs its own event loop in a thread; thread-safe readers for tests."""
 
     def __init__(self, token: str) -> None:
         self.token = token
-        self.port = free_port()
+        super().__init__()
         self.base_url = f"http://127.0.0.1:{self.port}/bot"
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []  # served by getUpdates
@@ -67,9 +66,6 @@ class FakeTelegramApi:
         self._keyboards: dict[tuple[str, int], Any] = {}  # (chat, message id) → reply_markup
         self._message_ids = itertools.count(1000)
         self._lock = threading.Lock()
-        self._loop = asyncio.new_event_loop()
-        self._runner: web.AppRunner | None = None
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
 
     # --- what tests use -------------------------------------------------------------
 
@@ -188,24 +184,11 @@ class FakeTelegramApi:
             data = self._files.get(request.match_info["path"].rsplit("/", 1)[-1])
         return web.Response(body=data) if data is not None else web.Response(status=404)
 
-    async def _start(self) -> None:
-        app = web.Application(client_max_size=50 * 1024 * 1024)
-        app.router.add_post("/bot{token}/{method}", self._api)
-        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+    client_max_size = 50 * 1024 * 1024  # photos and documents the bot sends
 
-    def start(self) -> FakeTelegramApi:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(timeout=10)
-        return self
-
-    def stop(self) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
+    def add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post("/bot{token}/{method}", self._api)
+        router.add_get("/file/bot{token}/{path:.+}", self._download)
 
 
 class TelegramUser:

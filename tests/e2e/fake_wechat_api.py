@@ -17,7 +17,6 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -28,8 +27,8 @@ from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import WeChatSigner
 
-from bot.server.launcher import free_port
 from tests.e2e.conversation import Conversation
+from tests.loopback_http import LoopbackHttpServer
 
 if TYPE_CHECKING:  # conftest imports this module
     from tests.e2e.conftest import RunningAssistant
@@ -39,13 +38,13 @@ APP_SECRET = "e2e-app-secret-" + "s" * 17
 _MSG_IDS = itertools.count(int(time.time() * 1000))
 
 
-class FakeWeChatApi:
+class FakeWeChatApi(LoopbackHttpServer):
     """Runs its own event loop in a thread; ``url`` is the base URL for WECHAT_API_BASE_URL."""
 
     def __init__(self, app_id: str = APP_ID, app_secret: str = APP_SECRET) -> None:
         self.app_id = app_id
         self.app_secret = app_secret
-        self.port = free_port()
+        super().__init__()
         self.url = f"http://127.0.0.1:{self.port}"
         self.token_requests = 0
         self.menus: list[dict[str, Any]] = []
@@ -54,9 +53,6 @@ class FakeWeChatApi:
         self._valid_tokens: set[str] = set()
         self._sent: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self._lock = threading.Lock()
-        self._loop = asyncio.new_event_loop()
-        self._runner: web.AppRunner | None = None
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
 
     # -- what tests use ------------------------------------------------------------------
     def expire_tokens(self) -> None:
@@ -140,26 +136,12 @@ class FakeWeChatApi:
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     # -- running -------------------------------------------------------------------------
-    async def _start(self) -> None:
-        app = web.Application()
-        app.router.add_get("/cgi-bin/token", self._token)
-        app.router.add_post("/cgi-bin/message/custom/send", self._custom_send)
-        app.router.add_post("/cgi-bin/media/upload", self._upload)
-        app.router.add_get("/cgi-bin/media/get", self._media_get)
-        app.router.add_post("/cgi-bin/menu/create", self._menu_create)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-
-    def start(self) -> None:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(timeout=10)
-
-    def stop(self) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
+    def add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_get("/cgi-bin/token", self._token)
+        router.add_post("/cgi-bin/message/custom/send", self._custom_send)
+        router.add_post("/cgi-bin/media/upload", self._upload)
+        router.add_get("/cgi-bin/media/get", self._media_get)
+        router.add_post("/cgi-bin/menu/create", self._menu_create)
 
 
 class WeChatPush:
@@ -243,7 +225,6 @@ def wechat_environment(api: FakeWeChatApi) -> dict[str, str]:
     }
 
 
-PAST_RESEND_WAIT = timedelta(seconds=61)  # a phone gets one SMS code per 60 s
 
 
 class WeChatUser:

@@ -5,9 +5,9 @@ fakes of tests/e2e/fake_telegram_api.py and tests/e2e/fake_wechat_api.py."""
 from __future__ import annotations
 
 from tests.e2e.conftest import RunningAssistant
-from tests.e2e.conversation import last_sms_code, response_text, work_order_for
+from tests.e2e.conversation import PAST_RESEND_WAIT, last_sms_code, response_text, work_order_for
 from tests.e2e.fake_telegram_api import FakeTelegramApi, TelegramChat
-from tests.e2e.fake_wechat_api import PAST_RESEND_WAIT, WeChatUser
+from tests.e2e.fake_wechat_api import WeChatUser
 
 PHONE = "13800000001"  # 张伟: 3301000001 bound as default (README, Demo data)
 ACCOUNT = "3301000001"

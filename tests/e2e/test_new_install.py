@@ -8,16 +8,15 @@ Both phones already had a login code in test_identity_binding.py, and a phone ge
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import RunningAssistant
-from tests.e2e.conversation import Conversation, last_sms_code, log_in, payloads, response_text, texts
+from tests.e2e.conversation import PAST_RESEND_WAIT, Conversation, last_sms_code, log_in, payloads, response_text, texts
 from tests.sample_files import MINIMAL_PDF
 
 PDF = MINIMAL_PDF
-PAST_RESEND_WAIT = timedelta(seconds=61)
 USCC = "91330106MA2B3C4D5D"
 WEST_LAKE_FIRST_DAY = date(2026, 11, 24)  # the seed books 西湖区's first offered morning full
 

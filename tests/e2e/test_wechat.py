@@ -12,8 +12,8 @@ import aiohttp
 from PIL import Image
 
 from tests.e2e.conftest import RunningAssistant
-from tests.e2e.conversation import Conversation, last_sms_code, response_text, texts
-from tests.e2e.fake_wechat_api import PAST_RESEND_WAIT, FakeWeChatApi, WeChatPush, WeChatUser
+from tests.e2e.conversation import PAST_RESEND_WAIT, Conversation, last_sms_code, response_text, texts
+from tests.e2e.fake_wechat_api import FakeWeChatApi, WeChatPush, WeChatUser
 
 
 def test_url_verification(assistant: RunningAssistant) -> None:

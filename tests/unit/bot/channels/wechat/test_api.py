@@ -3,7 +3,6 @@ once, refreshed when WeChat rejects it, and never appears in what an error says.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
 
@@ -11,14 +10,6 @@ from bot.channels.wechat.api import WeChatApi, WeChatApiError
 from bot.channels.wechat.menu import MENU, menu_json, payload_for_key
 from bot.domain_files import load_domain_yaml
 from tests.e2e.fake_wechat_api import APP_ID, APP_SECRET, FakeWeChatApi
-
-
-@pytest.fixture
-def fake_api() -> Iterator[FakeWeChatApi]:
-    api = FakeWeChatApi()
-    api.start()
-    yield api
-    api.stop()
 
 
 def test_the_token_is_cached_and_refreshed_when_wechat_rejects_it(fake_api: FakeWeChatApi) -> None:

@@ -50,14 +50,6 @@ class Dialogue:
 
 
 @pytest.fixture
-def fake_api() -> Iterator[FakeWeChatApi]:
-    api = FakeWeChatApi()
-    api.start()
-    yield api
-    api.stop()
-
-
-@pytest.fixture
 def settings(action_deps: Services, fake_api: FakeWeChatApi) -> Iterator[Settings]:
     output.numbered_options.cache_clear()
     inbound_guard._process_guard.cache_clear()
