@@ -22,7 +22,7 @@ from actions.applications.enterprise_install import (
 )
 from actions.applications.new_install_summary import ENTERPRISE, FIELDS, PERSONAL, filed_content, region_label
 from actions.common import call, chat_identity, deps, request_text, response_text, who_is_talking
-from actions.forms.documents import document_answer
+from actions.forms import documents
 from actions.forms.frozen_summary import back_to_summary, confirmed_answer, discard, take
 from actions.forms.person import person_name_answer
 from actions.forms.retrying import RetryingFormValidation
@@ -207,15 +207,8 @@ class ValidateNewInstallForm(RetryingFormValidation):
         return await confirmed_answer(value, dispatcher, tracker, form=FORM, slot="ni_confirmed",
                                       code_slot="ni_sms_code", content_now=_content_now)
 
-    async def validate_property_certificate(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await document_answer("property_certificate", dispatcher, tracker)
-
-    async def validate_power_of_attorney(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await document_answer("power_of_attorney", dispatcher, tracker)
+    validate_property_certificate = staticmethod(documents.validate_property_certificate)
+    validate_power_of_attorney = staticmethod(documents.validate_power_of_attorney)
 
 
 class ActionAskInstallRegion(Action):

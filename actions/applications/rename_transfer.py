@@ -23,8 +23,8 @@ from actions.applications.rename_transfer_summary import (
     kind_of,
 )
 from actions.common import call, chat_identity, deps, response_text, who_is_talking
-from actions.forms.bound_account import ask_for_bound_account, bound_account_answer, default_account
-from actions.forms.documents import document_answer
+from actions.forms import bound_account, documents
+from actions.forms.bound_account import ask_for_bound_account, bound_account_answer
 from actions.forms.frozen_summary import back_to_summary, confirmed_answer, discard, take
 from actions.forms.person import id_number_answer, person_name_answer
 from actions.forms.retrying import RetryingFormValidation
@@ -126,10 +126,7 @@ class ValidateRenameTransferForm(RetryingFormValidation):
             skipped |= set(UPLOAD_SLOTS)
         return [slot for slot in domain_slots if slot not in skipped]
 
-    async def extract_account_number(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await default_account(tracker)
+    extract_account_number = staticmethod(bound_account.extract_account_number)
 
     async def validate_account_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -239,15 +236,8 @@ class ValidateRenameTransferForm(RetryingFormValidation):
         return await confirmed_answer(value, dispatcher, tracker, form=FORM, slot="rt_confirmed",
                                       code_slot="rt_sms_code", content_now=_content_now)
 
-    async def validate_property_certificate(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await document_answer("property_certificate", dispatcher, tracker)
-
-    async def validate_power_of_attorney(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await document_answer("power_of_attorney", dispatcher, tracker)
+    validate_property_certificate = staticmethod(documents.validate_property_certificate)
+    validate_power_of_attorney = staticmethod(documents.validate_power_of_attorney)
 
 
 class ActionAskBusinessAccount(Action):

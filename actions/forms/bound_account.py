@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.common import call, deps, who_is_talking
 from actions.forms.ending import end_form
@@ -37,6 +38,20 @@ async def bound_account_answer(value: Any, dispatcher: CollectingDispatcher, tra
     if isinstance(resolved, Resolution):
         return reject(dispatcher, tracker, SLOT, "utter_account_not_bound")
     return accept(SLOT, resolved)
+
+
+# The step as a form's methods (Rasa's signatures), for ``extract_account_number =
+# staticmethod(bound_account.extract_account_number)`` and the like.
+async def extract_account_number(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    return await default_account(tracker)
+
+
+async def validate_account_number(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    return await bound_account_answer(value, dispatcher, tracker)
 
 
 async def ask_for_bound_account(

@@ -7,6 +7,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.common import call, chat_identity, deps, latest_entity, latest_intent
 from actions.files.uploads import FILE_INTENT, photo_problem_response
@@ -35,3 +36,16 @@ async def document_answer(slot: str, dispatcher: CollectingDispatcher, tracker: 
         return reject(dispatcher, tracker, slot, photo_problem_response(upload))
     dispatcher.utter_message(response="utter_doc_upload_received")
     return accept(slot, str(upload.attachment_id))
+
+
+# The two documents 更名/过户 and 新装 both ask for, as a form's methods (Rasa's signature).
+async def validate_property_certificate(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    return await document_answer("property_certificate", dispatcher, tracker)
+
+
+async def validate_power_of_attorney(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    return await document_answer("power_of_attorney", dispatcher, tracker)

@@ -11,11 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import REQUEST_TEXT_SLOT, call, deps, who_is_talking
-from actions.forms.bound_account import bound_account_answer, default_account
+from actions.forms import bound_account
 from actions.forms.fields import FormFields
 from actions.forms.retrying import RetryingFormValidation
 from actions.forms.sms_code import CODE_ACCEPTED, ask_for_code, sms_code_answer
-from actions.payments.checkout import instrument_id_of, pay_method_answer
+from actions.payments import checkout
+from actions.payments.checkout import instrument_id_of
 from bot.accounts.binding import NotBound
 from bot.conversation.payloads import button
 from bot.identity.verification import CodePurpose
@@ -59,20 +60,9 @@ class ValidateAutopayForm(RetryingFormValidation):
     def name(self) -> str:
         return "validate_autopay_form"
 
-    async def extract_account_number(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await default_account(tracker)
-
-    async def validate_account_number(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await bound_account_answer(value, dispatcher, tracker)
-
-    async def validate_pay_method(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await pay_method_answer(value, dispatcher, tracker)
+    extract_account_number = staticmethod(bound_account.extract_account_number)
+    validate_account_number = staticmethod(bound_account.validate_account_number)
+    validate_pay_method = staticmethod(checkout.validate_pay_method)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -88,6 +88,13 @@ async def pay_method_answer(value: Any, dispatcher: CollectingDispatcher, tracke
     return accept("pay_method", f"{INSTRUMENT_PREFIX}{chosen.id}")
 
 
+async def validate_pay_method(
+    value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> dict[str, Any]:
+    """:func:`pay_method_answer` as a form's ``validate_pay_method`` (Rasa's signature)."""
+    return await pay_method_answer(value, dispatcher, tracker)
+
+
 class ActionAskPayAccount(Action):
     """Which account to pay for, as buttons; with none bound, binding comes first. Rasa asks
     with it in every form that has no account question of its own: pay_bill_form, autopay_form."""

@@ -20,11 +20,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import call, chat_identity, deps, who_is_talking
-from actions.forms.bound_account import bound_account_answer, default_account
+from actions.forms import bound_account
 from actions.forms.ending import end_form
 from actions.forms.retrying import FAILURES_SLOT, RetryingFormValidation
 from actions.forms.sms_code import CODE_ACCEPTED, ask_for_code, sms_code_answer
 from actions.identity.login import CODE_REJECTIONS
+from actions.payments import checkout
 from actions.payments.checkout import (
     FORM,
     PAY_FIELDS,
@@ -32,7 +33,6 @@ from actions.payments.checkout import (
     amount_owed,
     instrument_id_of,
     instruments_for,
-    pay_method_answer,
     tell_outcome,
 )
 from actions.payments.records import publish_receipt
@@ -108,20 +108,9 @@ class ValidatePayBillForm(RetryingFormValidation):
     def name(self) -> str:
         return "validate_pay_bill_form"
 
-    async def extract_account_number(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await default_account(tracker)
-
-    async def validate_account_number(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await bound_account_answer(value, dispatcher, tracker)
-
-    async def validate_pay_method(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return await pay_method_answer(value, dispatcher, tracker)
+    extract_account_number = staticmethod(bound_account.extract_account_number)
+    validate_account_number = staticmethod(bound_account.validate_account_number)
+    validate_pay_method = staticmethod(checkout.validate_pay_method)
 
     async def validate_pay_amount(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
