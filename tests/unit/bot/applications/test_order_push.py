@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from aiohttp import web
@@ -93,7 +93,16 @@ class FakeRasaApi:
         return web.json_response({}, status=self.trigger_status)
 
 
-def _push_through(api: FakeRasaApi, session_factory: SessionFactory, clock: FixedClock, order_no: str) -> PushOutcome:
+class RasaApiStub(Protocol):
+    """What a push needs of Rasa's HTTP API: the tracker, and triggering an intent."""
+
+    async def tracker(self, request: web.Request) -> web.Response: ...
+
+    async def trigger(self, request: web.Request) -> web.Response: ...
+
+
+def push_through(api: RasaApiStub, session_factory: SessionFactory, order_no: str, **options: Any) -> PushOutcome:
+    """Push ``order_no``'s update through ``api`` served on loopback (``options``: clock, api_token)."""
     async def scenario() -> PushOutcome:
         app = web.Application()
         app.router.add_get("/conversations/{sender}/tracker", api.tracker)
@@ -104,7 +113,7 @@ def _push_through(api: FakeRasaApi, session_factory: SessionFactory, clock: Fixe
         await web.TCPSite(runner, "127.0.0.1", port).start()
         try:
             report = await push_order_update(session_factory, f"http://127.0.0.1:{port}", order_no=order_no,
-                                             clock=clock)
+                                             **options)
         finally:
             await runner.cleanup()
         [(_, outcome)] = report.outcomes
@@ -124,7 +133,7 @@ def test_a_push_triggers_the_update_unless_the_chat_is_in_a_form(
     api = FakeRasaApi(**api_settings)
     _chat(demo_db, fixed_clock, "13800000002", "callback", "lina app/1")
     order_no = _order(demo_db, fixed_clock, "13800000002")
-    assert _push_through(api, demo_db, fixed_clock, order_no) is outcome
+    assert push_through(api, demo_db, order_no, clock=fixed_clock) is outcome
     assert api.triggered == [("lina app/1", "callback", {"name": ORDER_UPDATE_INTENT})] * triggered
 
 
@@ -144,7 +153,7 @@ def test_someone_on_wechat_and_telegram_is_pushed_once_where_they_wrote_last(
     _chat(demo_db, fixed_clock, "13800000002", "telegram", "123456789", seen_ago=timedelta(minutes=10))
     _chat(demo_db, fixed_clock, "13800000002", "wechat", "oLina-openid", seen_ago=timedelta(minutes=2))
     order_no = _order(demo_db, fixed_clock, "13800000002")
-    assert _push_through(api, demo_db, fixed_clock, order_no) is PushOutcome.PUSHED
+    assert push_through(api, demo_db, order_no, clock=fixed_clock) is PushOutcome.PUSHED
     assert api.triggered == [("oLina-openid", "wechat", {"name": ORDER_UPDATE_INTENT})]
 
 
@@ -155,5 +164,5 @@ def test_a_chat_app_push_asks_rasa_for_that_apps_output_channel(
     api = FakeRasaApi()
     _chat(demo_db, fixed_clock, "13800000002", channel, sender)
     order_no = _order(demo_db, fixed_clock, "13800000002")
-    assert _push_through(api, demo_db, fixed_clock, order_no) is PushOutcome.PUSHED
+    assert push_through(api, demo_db, order_no, clock=fixed_clock) is PushOutcome.PUSHED
     assert api.triggered == [(sender, channel, {"name": ORDER_UPDATE_INTENT})]

@@ -2,15 +2,12 @@
 ``--auth-token`` reads it (``?token=``); a stand-in API on loopback enforces it like Rasa."""
 from __future__ import annotations
 
-import asyncio
-
 from aiohttp import web
 
-from bot.applications.order_push import ORDER_UPDATE_INTENT, PushOutcome, push_order_update
+from bot.applications.order_push import ORDER_UPDATE_INTENT, PushOutcome
 from bot.clock import FixedClock
 from bot.db.session import SessionFactory
-from bot.server.launcher import free_port
-from tests.unit.bot.applications.test_order_push import _chat, _order
+from tests.unit.bot.applications.test_order_push import _chat, _order, push_through
 
 TOKEN = "api-token-0123456789"
 
@@ -38,31 +35,11 @@ class GuardedRasaApi:
         return web.json_response({})
 
 
-def _push(api: GuardedRasaApi, session_factory: SessionFactory, order_no: str, token: str | None) -> PushOutcome:
-    async def scenario() -> PushOutcome:
-        app = web.Application()
-        app.router.add_get("/conversations/{sender}/tracker", api.tracker)
-        app.router.add_post("/conversations/{sender}/trigger_intent", api.trigger)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        port = free_port()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        try:
-            report = await push_order_update(session_factory, f"http://127.0.0.1:{port}", order_no=order_no,
-                                             api_token=token)
-        finally:
-            await runner.cleanup()
-        [(_, outcome)] = report.outcomes
-        return outcome
-
-    return asyncio.run(scenario())
-
-
 def test_a_push_sends_the_api_token_on_both_calls(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:
     api = GuardedRasaApi()
     _chat(demo_db, fixed_clock, "13800000002", "callback", "lina-app")
     order_no = _order(demo_db, fixed_clock, "13800000002")
-    assert _push(api, demo_db, order_no, TOKEN) is PushOutcome.PUSHED
+    assert push_through(api, demo_db, order_no, api_token=TOKEN) is PushOutcome.PUSHED
     assert api.tokens_seen == [TOKEN, TOKEN] and api.triggered == [ORDER_UPDATE_INTENT]
 
 
@@ -70,5 +47,5 @@ def test_without_the_token_rasa_refuses_and_the_notice_waits(demo_db: SessionFac
     api = GuardedRasaApi()
     _chat(demo_db, fixed_clock, "13800000002", "callback", "lina-app")
     order_no = _order(demo_db, fixed_clock, "13800000002")
-    assert _push(api, demo_db, order_no, None) is PushOutcome.FAILED
+    assert push_through(api, demo_db, order_no, api_token=None) is PushOutcome.FAILED
     assert api.tokens_seen == [None] and api.triggered == []
