@@ -23,6 +23,7 @@ __all__ = [
     "identity",
     "limits",
     "money",
+    "notify",
     "payments",
     "privacy",
     "rasa_ext",

@@ -46,6 +46,11 @@
 | TELEGRAM_BOT_TOKEN | (unset: the Telegram webhook answers 503) | the bot's token from @BotFather |
 | TELEGRAM_WEBHOOK_SECRET | (unset: every update refused) | sent by Telegram in X-Telegram-Bot-Api-Secret-Token |
 | TELEGRAM_API_BASE_URL | https://api.telegram.org/bot | the Bot API (PTB's base_url; tests: a local fake) |
+| IVR_TOKEN | (unset: the IVR webhook answers 503) | the bearer token the 95598 IVR gateway sends on every call |
+| IVR_MIN_CONFIDENCE | 0.5 | recognised speech below this ASR confidence is confirmed before it reaches the dialogue |
+| IVR_TRANSFER_TARGET | tel:95598 | where a call is transferred to a human agent (``transferTarget``) |
+| IVR_SSML | (off) | ``1``/``true``: amounts and digits spoken with SSML ``<say-as>`` |
+| WEBCHAT_ALLOWED_ORIGINS | (unset: own, PUBLIC_URL's) | other sites that embed the web chat widget, comma-separated |
 """
 from __future__ import annotations
 
@@ -119,6 +124,11 @@ class Settings:
     telegram_bot_token: str | None = field(default=None, repr=False)  # TELEGRAM_BOT_TOKEN
     telegram_webhook_secret: str | None = field(default=None, repr=False)  # TELEGRAM_WEBHOOK_SECRET
     telegram_api_base_url: str = "https://api.telegram.org/bot"  # TELEGRAM_API_BASE_URL
+    ivr_token: str | None = field(default=None, repr=False)  # IVR_TOKEN
+    ivr_min_confidence: float = 0.5  # IVR_MIN_CONFIDENCE: below it, recognised speech is confirmed first
+    ivr_transfer_target: str = "tel:95598"  # IVR_TRANSFER_TARGET
+    ivr_ssml: bool = False  # IVR_SSML
+    webchat_allowed_origins: tuple[str, ...] = ()  # WEBCHAT_ALLOWED_ORIGINS (bot/channels/webchat/origins.py)
 
     @property
     def action_endpoint_url(self) -> str:
@@ -199,4 +209,11 @@ class Settings:
             telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
             telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET") or None,
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or defaults.telegram_api_base_url,
+            ivr_token=env.get("IVR_TOKEN") or None,
+            ivr_min_confidence=float(env.get("IVR_MIN_CONFIDENCE") or defaults.ivr_min_confidence),
+            ivr_transfer_target=env.get("IVR_TRANSFER_TARGET") or defaults.ivr_transfer_target,
+            ivr_ssml=(env.get("IVR_SSML") or "").strip().lower() in ("1", "true", "yes", "on"),
+            webchat_allowed_origins=tuple(
+                origin.strip() for origin in (env.get("WEBCHAT_ALLOWED_ORIGINS") or "").split(",") if origin.strip()
+            ),
         )

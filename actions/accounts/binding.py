@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import call, deps, latest_entity, latest_intent, response_text, who_is_talking
+from actions.conversation.notices import push_notices_soon
 from actions.files.uploads import FILE_INTENT, account_on_photo, photo_problem_response
 from actions.forms.retrying import RetryingFormValidation
 from actions.identity.login import resume_request
@@ -20,6 +21,7 @@ from bot.accounts.binding import (
     BindRefusal,
     BindRefused,
     Bound,
+    ConsentRequired,
     NotBound,
     bind,
     list_bound,
@@ -28,6 +30,7 @@ from bot.accounts.binding import (
     set_default,
     unbind,
 )
+from bot.accounts.consent import request_owner
 from bot.accounts.lookup import lookup_for_binding
 from bot.accounts.lookup_limits import LookupLimitReached
 from bot.accounts.preview import AccountPreview
@@ -234,7 +237,16 @@ class ActionBindAccount(ConfirmedAccountSubmission):
             dispatcher.utter_message(response=refusal, account_number=number)
         else:
             dispatcher.utter_message(response="utter_consent_requested")
+            await ask_owner_now(outcome)
         await offer_rest_of_pending_list(dispatcher, user_id)
+
+
+async def ask_owner_now(requested: ConsentRequired) -> None:
+    """Push the request to the owner's last-used chat, in the background (told with their next
+    message anyway)."""
+    owner = await call(request_owner, deps().session_factory, request_id=requested.request_id)
+    if owner is not None:
+        push_notices_soon(owner)
 
 
 async def offer_rest_of_pending_list(dispatcher: CollectingDispatcher, user_id: int) -> None:

@@ -8,6 +8,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.accounts.binding import choose_buttons
 from actions.common import call, deps, latest_entity, latest_intent, who_is_talking
+from actions.conversation.notices import push_notices_soon
 from bot.accounts.binding import Resolution, resolve_account
 from bot.accounts.consent import DecisionRefused, decide_consent
 from bot.accounts.ownership import CertifyRefusal, CertifyRefused, certify_owner
@@ -53,7 +54,8 @@ class ActionCertifyOwner(Action):
 
 
 class ActionDecideConsent(Action):
-    """The owner's answer to a consent request (buttons carry the request id; re-checked here)."""
+    """The owner's answer to a consent request (buttons carry the request id; re-checked here);
+    the requester hears it at once on the chat they used last if it can push, else when they next chat."""
 
     def name(self) -> str:
         return "action_decide_consent"
@@ -73,8 +75,10 @@ class ActionDecideConsent(Action):
         )
         if isinstance(outcome, DecisionRefused):
             dispatcher.utter_message(response="utter_consent_not_found")
-        elif outcome.approved:
+            return []
+        if outcome.approved:
             dispatcher.utter_message(response="utter_consent_approved_by_you", account_number=outcome.account_number)
         else:
             dispatcher.utter_message(response="utter_consent_refused_by_you")
+        push_notices_soon(outcome.requester_user_id)
         return []

@@ -8,7 +8,6 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.accounts.consent_notices import deliver_consent_notices
 from actions.common import (
     REQUEST_TEXT_SLOT,
     call,
@@ -21,6 +20,7 @@ from actions.common import (
     request_text,
     who_is_talking,
 )
+from actions.conversation.notices import deliver_notices
 from actions.files.uploads import FILE_INTENT, account_on_photo, explain_photo_problem
 from actions.forms.retrying import RetryingFormValidation
 from bot.accounts.binding import list_bound
@@ -70,7 +70,7 @@ async def route(
     state = await login_state_of(tracker)
     user = state if isinstance(state, LoggedInUser) else None
     if user is not None:
-        await deliver_consent_notices(dispatcher, user_id=user.user_id)
+        await deliver_notices(dispatcher, user_id=user.user_id)
     done = ALREADY_DONE.get(intent)
     if done and user is not None and (intent == "login" or user.real_name_verified):
         dispatcher.utter_message(response=done, masked_phone=user.masked_phone)
@@ -139,7 +139,7 @@ async def resume_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
 async def deliver_notices_to_whoever_is_talking(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     user = await who_is_talking(tracker)
     if user is not None:
-        await deliver_consent_notices(dispatcher, user_id=user.user_id)
+        await deliver_notices(dispatcher, user_id=user.user_id)
 
 
 class ActionAfterLogin(Action):

@@ -8,5 +8,6 @@ __all__ = [
     "autopay_notices",
     "checkout",
     "confirmation",
+    "outcome_notices",
     "records",
 ]

@@ -2,9 +2,10 @@
 
 :func:`bot.accounts.binding.bind` creates the request; the owner sees it with
 :func:`pending_consents_for_owner` and answers with :func:`decide_consent`, which
-binds the account for the requester on approval. Channels that cannot push tell the
-requester on their next message: :func:`undelivered_consent_outcomes`, then
-:func:`mark_delivered`.
+binds the account for the requester on approval. Both hear of it with their next message
+(:func:`undelivered_consent_outcomes`, then :func:`mark_delivered`, for the requester), or at
+once on the chat they used last when it can push (:mod:`bot.notify`; :func:`request_owner` says
+whom a new request is for).
 """
 from __future__ import annotations
 
@@ -98,6 +99,16 @@ def pending_consents_for_owner(session_factory: SessionFactory, owner_user_id: i
         )
         for request, number, phone, name in rows
     ]
+
+
+def request_owner(session_factory: SessionFactory, *, request_id: int) -> int | None:
+    """The user an undecided request is addressed to (to tell them at once), if it still waits."""
+    with session_factory.session_scope() as session:
+        return session.scalar(
+            select(BindingConsentRequest.owner_user_id).where(
+                BindingConsentRequest.id == request_id, BindingConsentRequest.status == ConsentStatus.PENDING,
+            )
+        )
 
 
 def decide_consent(

@@ -15,7 +15,6 @@ from bot.clock import Clock
 from bot.db.models import WorkOrder
 from bot.db.session import SessionFactory
 from bot.notify.push import (
-    NOTICES_INTENT,
     PUSH_TIMEOUT_S,
     ChatAddress,
     PushOutcome,
@@ -25,7 +24,6 @@ from bot.notify.push import (
     push_target,
 )
 
-ORDER_UPDATE_INTENT = NOTICES_INTENT
 
 def applicant_of(session_factory: SessionFactory, *, order_no: str) -> int | None:
     with session_factory.session_scope() as session:

@@ -59,6 +59,7 @@ CHANNELS: dict[str, ChannelLimits] = {
         ChannelLimits("telegram", 4096, LengthUnit.UTF16_UNITS, ButtonStyle.NATIVE, True, DocumentStyle.FILE, True),
         ChannelLimits("wechat", 2048, LengthUnit.UTF8_BYTES, ButtonStyle.NUMBERED, True, DocumentStyle.LINK, True),
         ChannelLimits("ivr", None, LengthUnit.CHARS, ButtonStyle.NUMBERED, False, DocumentStyle.NONE, False),
+        ChannelLimits("webchat", None, LengthUnit.CHARS, ButtonStyle.NATIVE, True, DocumentStyle.LINK, True),
     )
 }
 DEFAULT_CHANNEL = "rest"

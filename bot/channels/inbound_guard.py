@@ -8,7 +8,7 @@ send nothing to the model).
 * Length: DIET's attention grows with the square of the message length (a 60 KB message
   exhausts the server's memory), so a message over ``MAX_MESSAGE_CHARS`` is refused.
 * Payloads: a typed ``/intent`` that only the system may send (``/session_start``,
-  ``/EXTERNAL_order_update``…) is passed on as plain words (:mod:`bot.channels.payloads`).
+  ``/EXTERNAL_notices``…) is passed on as plain words (:mod:`bot.channels.payloads`).
 * Rate: ``MESSAGES_PER_MINUTE`` per chat (channel + sender) and
   ``CHANNEL_MESSAGES_PER_MINUTE`` per channel, in fixed one-minute windows of the
   injectable clock. A REST caller chooses its sender id, so the per-chat limit only slows

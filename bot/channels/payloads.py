@@ -3,7 +3,7 @@
 Channels pass a message starting with ``/`` to Rasa as an intent payload (``/inform{"x": 1}``),
 which is how buttons work on every channel. Some intents are not for users: Rasa's own
 ``session_start``, ``restart`` and ``back``, the ``EXTERNAL_*`` intents the project injects
-through the authenticated HTTP API (work-order pushes), and a retrieval intent without its
+through the authenticated HTTP API (notice pushes, ``EXTERNAL_notices``), and a retrieval intent without its
 topic (``/faq``, which selects no answer and would leave the user with no reply). Typed by a
 user, such a payload is handed on as plain words, which NLU reads like any other text.
 """

@@ -5,6 +5,7 @@ phone numbers, ID numbers, bank cards and codes are masked in the database.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Literal
@@ -45,6 +46,22 @@ class TranscriptLine:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> TranscriptLine:
         return cls(data["speaker"], data["text"], datetime.fromisoformat(data["at"]))
+
+
+def transcript_from_events(events: Iterable[Mapping[str, Any]], limit: int = 50) -> list[TranscriptLine]:
+    """The last ``limit`` user and bot messages of serialised tracker events (the dicts of
+    Rasa's ``Event.as_dict()`` or rasa-sdk's ``tracker.events``), oldest first: the transcript
+    of a hand-off a channel makes itself (the IVR's transfer after repeated silence)."""
+    lines = [
+        TranscriptLine(
+            speaker=event["event"],
+            text=str(event.get("text") or ""),
+            at=datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc),
+        )
+        for event in events
+        if event.get("event") in SPEAKERS and event.get("text")
+    ]
+    return lines[-limit:] if limit > 0 else []
 
 
 def record_handoff(

@@ -1,11 +1,11 @@
 """Pushing a user's pending notices (work-order changes, consent requests and decisions,
-auto-debit news) to the chat they used last.
+auto-debit news, outcomes of payments that were still being confirmed) to the chat they used last.
 
 Notices are stored and every chat delivers them with the user's next message. When the chat the
 user was most recently active on (:attr:`bot.db.models.ChatIdentity.last_seen_at`: set at login
 and moved on by use, at most once a minute) is on a channel that can push
 (:data:`bot.channels.capabilities.PUSH_CHANNELS`), Rasa's HTTP API injects the external intent
-``EXTERNAL_order_update`` into that conversation, a rule delivers every pending notice, and the
+``EXTERNAL_notices`` into that conversation, a rule delivers every pending notice, and the
 chat's own channel sends them (Rasa asks that input channel's ``get_output_channel()``: WeChat's
 customer-service API, Telegram's ``sendMessage``, the callback URL). Only that one chat is
 pushed: someone logged in on WeChat and Telegram hears it once, where they last wrote. A last
@@ -32,7 +32,7 @@ from bot.db.session import SessionFactory
 
 log = logging.getLogger(__name__)
 
-NOTICES_INTENT = "EXTERNAL_order_update"  # the rule behind it delivers every kind of notice
+NOTICES_INTENT = "EXTERNAL_notices"  # the rule behind it delivers every kind of notice
 PUSH_TIMEOUT_S = 10.0
 # WeChat takes customer-service messages only within 48 hours of the user's last message.
 WECHAT_WINDOW = timedelta(hours=48)

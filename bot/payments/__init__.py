@@ -15,6 +15,7 @@ __all__ = [
     "history",
     "ledger",
     "options",
+    "outcome_notices",
     "quotes",
     "second_factor",
 ]

@@ -4,7 +4,8 @@
 order id fixed by that key (the gateway is idempotent on it), and settles the answer.
 When the gateway does not answer in time the payment stays ``pending`` and the user is
 told so; :func:`resolve_pending` later asks the gateway (query by order id) and settles,
-closing orders the gateway never received so that a late arrival cannot charge.
+closing orders the gateway never received so that a late arrival cannot charge. What the
+background job settles is a notice for the payer (:mod:`bot.payments.outcome_notices`).
 """
 from __future__ import annotations
 
@@ -59,7 +60,10 @@ async def resolve_pending(
 
     An order the gateway never received is closed first, so it can no longer be charged,
     and then recorded as not charged. Payments the gateway cannot be asked about right now
-    stay pending and are left out of the result."""
+    stay pending and are left out of the result. Without ``user_id`` (the background job, with
+    no payer watching) each settled payment made in chat is left as a notice for its payer
+    (:mod:`bot.payments.outcome_notices`); a user who asks sees the outcome in the answer."""
+    tell_payer = user_id is None
     settled = []
     for order_id in await asyncio.to_thread(
         pending_orders, session_factory, user_id=user_id, account_number=account_number
@@ -70,7 +74,7 @@ async def resolve_pending(
                 result = await gateway.close(order_id)
         except GatewayOutcomeUnknown:
             continue
-        settled.append(await asyncio.to_thread(settle, session_factory, clock, result))
+        settled.append(await asyncio.to_thread(settle, session_factory, clock, result, tell_payer=tell_payer))
     return settled
 
 

@@ -160,12 +160,17 @@ def _by_key(session: Session, key: str) -> Payment | None:
     return session.scalar(select(Payment).where(Payment.idempotency_key == key))
 
 
-def settle(session_factory: SessionFactory, clock: Clock, result: ChargeResult) -> PaymentRecord:
+def settle(
+    session_factory: SessionFactory, clock: Clock, result: ChargeResult, *, tell_payer: bool = False
+) -> PaymentRecord:
     """Apply the gateway's answer to the pending payment ``result.order_id``, exactly once.
 
     SUCCEEDED pays the unpaid bills oldest first (each bill's late fee with its last
     payment) and puts the rest on the prepaid balance; DECLINED, CLOSED and NOT_FOUND
     record that nothing was charged. A payment already settled is returned unchanged.
+    With ``tell_payer`` (settled by the background job, not in front of the payer) a payment
+    the payer made in chat becomes, in the same transaction, a notice for them
+    (:mod:`bot.payments.outcome_notices`); auto-debit charges were never announced as pending.
     """
     with session_factory.session_scope() as session:
         lock_account(session, account_id=_account_of_order(result.order_id))
@@ -174,6 +179,9 @@ def settle(session_factory: SessionFactory, clock: Clock, result: ChargeResult) 
             raise LookupError(f"no payment with order id {result.order_id}")
         if payment.status is PaymentStatus.PENDING:
             _apply(session, clock, payment, result)
+            payment.outcome_notice_due = (
+                tell_payer and payment.user_id is not None and payment.purpose is not PaymentPurpose.AUTOPAY
+            )
         return _record(session, clock, payment)
 
 

@@ -8,4 +8,5 @@ __all__ = [
     "conversations",
     "erasure",
     "masking",
+    "retention",
 ]

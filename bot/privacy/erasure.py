@@ -38,6 +38,7 @@ from bot.db.models import (
     ElectricityAccount,
     ErasureRequest,
     Handoff,
+    IvrCall,
     NumberedOptionSet,
     Payment,
     PaymentInstrument,
@@ -52,6 +53,8 @@ from bot.db.models import (
 from bot.db.session import SessionFactory
 from bot.files.attachments import delete_attachments, remove_stored_files
 from bot.privacy.conversations import request_tracker_erasure
+
+IVR_CHANNEL = "ivr"  # the hotline's sender id is its call's conversation id
 
 log = logging.getLogger(__name__)
 # A confirmation older than this is not taken: the user is asked again.
@@ -116,7 +119,7 @@ def erase_user(
 
 def _erase_chats(session: Session, user_id: int, now: datetime) -> list[tuple[str, str]]:
     """Delete the user's chat identities, their hand-offs, the numbered options they were shown
-    and (queued) their conversations."""
+    hotline calls and (queued) their conversations."""
     chats = [tuple(row) for row in session.execute(
         select(ChatIdentity.channel, ChatIdentity.sender_id).where(ChatIdentity.user_id == user_id)
     )]
@@ -125,6 +128,9 @@ def _erase_chats(session: Session, user_id: int, now: datetime) -> list[tuple[st
     if chats:
         options_of_chats = tuple_(NumberedOptionSet.channel, NumberedOptionSet.sender_id).in_(chats)
         _run(session, delete(NumberedOptionSet).where(options_of_chats))
+        calls = [sender for channel, sender in chats if channel == IVR_CHANNEL]
+        if calls:
+            _run(session, delete(IvrCall).where(IvrCall.conversation_id.in_(calls)))
     _run(session, delete(ChatIdentity).where(ChatIdentity.user_id == user_id))
     request_tracker_erasure(session, [sender for _, sender in chats], now)
     return chats

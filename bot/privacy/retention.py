@@ -11,9 +11,14 @@ Older than the cut-off (last activity before ``now - older_than``):
 - hand-offs to agents with their (redacted) transcripts;
 - SMS verification codes (their hashes) and the SMS texts sent, which contain the codes;
 
-and, whatever the cut-off, published charts, invoices and receipts whose links have expired
-(:func:`bot.files.published.expired_files`). Work orders, payments, bills and
-real-name records are business records with their own retention rules and are kept.
+and, whatever the cut-off, what has expired by now: published charts, invoices and receipts
+whose links have expired (:func:`bot.files.published.expired_files`), and the options chats
+were shown (``numbered_option_sets``: WeChat's and IVR's numbered options after 24 hours,
+Telegram's long button payloads, channel ``telegram-buttons``, after 30 days), which can name
+accounts and amounts; hotline calls (``ivr_calls``): the caller number of a call that expired
+without a disconnect is cleared, and a call's row is deleted a day after it ended. Work orders,
+payments, bills and real-name records are business records with their own retention rules and
+are kept.
 """
 from __future__ import annotations
 
@@ -21,13 +26,27 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, delete, exists, func, inspect, select
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    exists,
+    func,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.db.dml import execute_dml
 from bot.db.enums import WorkOrderStatus
-from bot.db.models import Attachment, Handoff, SmsMessage, VerificationCode, WorkOrder
+from bot.db.models import Attachment, Handoff, IvrCall, NumberedOptionSet, SmsMessage, VerificationCode, WorkOrder
 from bot.db.session import SessionFactory
 from bot.files.attachments import delete_attachments, remove_stored_files
 from bot.files.published import expired_files
@@ -35,6 +54,8 @@ from bot.files.published import expired_files
 CLOSED_ORDER_STATUSES = (WorkOrderStatus.COMPLETED, WorkOrderStatus.REJECTED, WorkOrderStatus.CANCELLED)
 # Shorter would reset the limits that count a day's SMS codes per phone and chat.
 MINIMUM_RETENTION = timedelta(hours=24)
+# A hotline call's row outlives its end by a day, so a reused conversation id is refused meanwhile.
+IVR_CALLS_KEPT_AFTER_END = timedelta(days=1)
 
 # The columns of Rasa's SQLTrackerStore table that purging needs (rasa.core.tracker_store.SQLEvent).
 _events = Table(
@@ -57,6 +78,8 @@ class PurgeReport:
     handoffs: int = 0
     verification_codes: int = 0
     sms_messages: int = 0
+    option_sets: int = 0
+    ivr_calls: int = 0
 
     def lines(self) -> list[str]:
         return [
@@ -65,6 +88,8 @@ class PurgeReport:
             f"published files past their expiry: {self.published_files}",
             f"hand-offs: {self.handoffs}",
             f"verification codes: {self.verification_codes}, SMS messages: {self.sms_messages}",
+            f"expired chat options and button payloads: {self.option_sets}",
+            f"hotline calls over for a day: {self.ivr_calls}",
         ]
 
 
@@ -112,6 +137,24 @@ def purge_records(session: Session, cutoff: datetime) -> tuple[int, int, int]:
     return handoffs, codes, sms
 
 
+def purge_option_sets(session: Session, now: datetime) -> int:
+    """Delete the numbered options and stored button payloads (every channel's) expired by ``now``."""
+    return execute_dml(session, delete(NumberedOptionSet).where(NumberedOptionSet.expires_at <= now))
+
+
+def purge_ivr_calls(session: Session, now: datetime) -> int:
+    """Clear the caller number (and unconfirmed speech) of hotline calls expired by ``now``, and
+    delete the rows of calls over for :data:`IVR_CALLS_KEPT_AFTER_END`; how many rows went."""
+    calls = IvrCall.__table__
+    session.execute(
+        update(calls).where(calls.c.expires_at <= now)
+        .where(or_(calls.c.caller.is_not(None), calls.c.pending_text.is_not(None)))
+        .values(caller=None, pending_text=None)
+    )
+    old = now - IVR_CALLS_KEPT_AFTER_END
+    return execute_dml(session, delete(calls).where(or_(calls.c.expires_at <= old, calls.c.ended_at <= old)))
+
+
 def purge_published(files_dir: Path, now: datetime) -> int:
     """Delete the published files whose links have expired."""
     removed = 0
@@ -130,10 +173,12 @@ def purge(session_factory: SessionFactory, tracker_engine: Engine, files_dir: Pa
     conversations, events = purge_conversations(tracker_engine, cutoff)
     with session_factory.session_scope() as session:
         handoffs, codes, sms = purge_records(session, cutoff)
+        option_sets = purge_option_sets(session, now)
+        ivr_calls = purge_ivr_calls(session, now)
         uploads, unused_files = purge_uploads(session, cutoff)
     removed_files = remove_stored_files(files_dir, unused_files)  # committed: the rows that named them are gone
     return PurgeReport(
         conversations=conversations, tracker_events=events, uploads=uploads, upload_files=removed_files,
         published_files=purge_published(files_dir, now), handoffs=handoffs, verification_codes=codes,
-        sms_messages=sms,
+        sms_messages=sms, option_sets=option_sets, ivr_calls=ivr_calls,
     )

@@ -233,6 +233,7 @@ def _how_to_talk(servers: Servers) -> str:
     api_token = "RASA_API_TOKEN" if os.environ.get("RASA_API_TOKEN") else servers.secrets_dir / RASA_API_TOKEN_FILE
     return (
         "\n助手已就绪。\n"
+        f"  网页聊天演示页（浏览器打开）：{servers.settings.public_url}/webhooks/webchat/\n"
         f"  对话（另开一个终端）：make chat   或   .venv/bin/python -m bot chat --url {servers.rasa_url}\n"
         f"  REST：curl -s {servers.rasa_url}/webhooks/rest/webhook{bearer} "
         "-H 'Content-Type: application/json' -d '{\"sender\":\"demo\",\"message\":\"你好\"}'\n"

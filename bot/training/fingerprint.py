@@ -2,10 +2,12 @@
 
 The fingerprint is a SHA-256 over the config, the domain's files and every training-data file, stored
 beside the model. ``make train``, ``make run`` and the test suite all go through here, so one
-run of the suite trains at most once and every test shares that model.
+run of the suite trains at most once and every test shares that model. Two processes that
+need the model at once train it once: the second waits on a lock file, then finds it fresh.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import subprocess
 import sys
@@ -52,6 +54,13 @@ def is_stale(root: Path = PROJECT_ROOT) -> bool:
 
 def ensure_model(root: Path = PROJECT_ROOT, *, force: bool = False) -> Path:
     """Train if the model is missing or stale; return the model's path."""
+    (root / "models").mkdir(exist_ok=True)
+    with open(root / "models" / ".train.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        return _ensure_model_locked(root, force)
+
+
+def _ensure_model_locked(root: Path, force: bool) -> Path:
     if force or is_stale(root):
         wanted = fingerprint(root)
         command = [

@@ -22,6 +22,7 @@ from bot.settings import PROJECT_ROOT
 from tests.conftest import FIXED_NOW
 from tests.e2e.callback_inbox import CallbackInbox
 from tests.e2e.conversation import PAST_RESEND_WAIT, Conversation, log_in
+from tests.e2e.fake_ivr_client import ivr_environment
 from tests.e2e.fake_telegram_api import FakeTelegramApi, telegram_api, telegram_environment  # noqa: F401 (fixture)
 from tests.e2e.fake_wechat_api import FakeWeChatApi, wechat_api, wechat_environment  # noqa: F401 (fixture)
 
@@ -91,6 +92,7 @@ def assistant(
         MESSAGES_PER_MINUTE="100000", CHANNEL_MESSAGES_PER_MINUTE="100000",
         **telegram_environment(telegram_api),  # the Telegram channel talks to a fake Bot API
         **wechat_environment(wechat_api),  # the WeChat channel talks to a fake WeChat API
+        **ivr_environment(),  # the IVR channel serves (tests/e2e/fake_ivr_client.py speaks to it)
     )
     # Derived settings; and loopback without a REST bearer token, as the chats below send none.
     for derived in ("ACTION_ENDPOINT_URL", "PAYMENT_GATEWAY_URL", "REST_CHANNEL_TOKEN", "RASA_HOST"):

@@ -4,7 +4,8 @@ to through ``base_url``: it answers ``getMe``, ``sendMessage``, ``sendPhoto``, `
 ``setWebhook``, ``deleteWebhook`` and ``getUpdates``, and records every call.
 
 Like the real API, editing the keyboard of a message that has none fails with
-"Bad Request: message is not modified", and a wrong token gets 401.
+"Bad Request: message is not modified", a wrong token gets 401, and a method told to
+:meth:`FakeTelegramApi.flood` answers 429 "Too Many Requests" with ``retry_after``.
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ class Call:
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
     result: Any = None  # what the fake answered
+    status: int = 200  # how: anything else is an error (the result is its description)
 
     @property
     def chat_id(self) -> str:
@@ -65,6 +67,7 @@ class FakeTelegramApi(LoopbackHttpServer):
         self._files: dict[str, bytes] = {}
         self._keyboards: dict[tuple[str, int], Any] = {}  # (chat, message id) → reply_markup
         self._message_ids = itertools.count(1000)
+        self._floods: dict[str, list[int]] = {}  # method → the retry_after of its next refusals
         self._lock = threading.Lock()
 
     # --- what tests use -------------------------------------------------------------
@@ -76,12 +79,18 @@ class FakeTelegramApi(LoopbackHttpServer):
             self._files[file_id] = data
         return file_id
 
+    def flood(self, method: str, retry_after_s: int, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` are refused with 429, retry after ``retry_after_s``."""
+        with self._lock:
+            self._floods.setdefault(method, []).extend([retry_after_s] * times)
+
     def calls_of(self, method: str, chat_id: int | str | None = None) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method and (chat_id is None or c.chat_id == str(chat_id))]
 
     def texts(self, chat_id: int | str) -> list[str]:
-        return [str(c.params["text"]) for c in self.calls_of("sendMessage", chat_id)]
+        """The texts sent to the chat (refused calls did not send one)."""
+        return texts(self.calls_of("sendMessage", chat_id))
 
     def wait_for(self, count: Callable[[], int], at_least: int, timeout_s: float = 30.0) -> None:
         deadline = time.monotonic() + timeout_s
@@ -108,7 +117,7 @@ class FakeTelegramApi(LoopbackHttpServer):
 
     def _message(self, chat_id: str, **content: Any) -> dict[str, Any]:
         return {"message_id": next(self._message_ids), "date": int(time.time()),
-                "chat": {"id": int(chat_id), "type": "private"},
+                "chat": {"id": int(chat_id), "type": "private" if int(chat_id) > 0 else "group"},
                 "from": {"id": BOT_ID, "is_bot": True, "first_name": "小e", "username": BOT_USERNAME}, **content}
 
     def _answer(self, call: Call) -> tuple[int, Any]:
@@ -171,8 +180,13 @@ class FakeTelegramApi(LoopbackHttpServer):
         call = Call(request.match_info["method"], params, files)
         with self._lock:
             self.calls.append(call)
+            if self._floods.get(call.method):
+                retry_after = self._floods[call.method].pop(0)
+                call.result, call.status = f"Too Many Requests: retry after {retry_after}", 429
+                return web.json_response({"ok": False, "error_code": 429, "description": call.result,
+                                          "parameters": {"retry_after": retry_after}}, status=429)
             status, result = self._answer(call)
-            call.result = result
+            call.result, call.status = result, status
         if status != 200:
             return web.json_response({"ok": False, "error_code": status, "description": result}, status=status)
         return web.json_response({"ok": True, "result": result})
@@ -234,6 +248,12 @@ class TelegramUser:
         return self._update(callback_query={"id": f"cb{next(self._message_ids)}", "from": self._user,
                                             "chat_instance": f"ci{self.chat_id}", "data": data,
                                             "message": sent.result})
+
+    def in_group(self, group_id: int, text: str, *, kind: str = "group") -> dict[str, Any]:
+        """``text`` said in the group (or supergroup) ``group_id`` (negative, as Telegram's are)."""
+        update = self._message(text=text)
+        update["message"]["chat"] = {"id": group_id, "type": kind, "title": "家庭群"}
+        return update
 
     def edited(self, text: str) -> dict[str, Any]:
         update = self._message(text=text)
@@ -307,4 +327,5 @@ class TelegramChat:
 
 
 def texts(calls: list[Call]) -> list[str]:
-    return [str(c.params["text"]) for c in calls if c.method == "sendMessage"]
+    """The texts the bot sent with ``calls`` (refused calls did not send one)."""
+    return [str(c.params["text"]) for c in calls if c.method == "sendMessage" and c.status == 200]

@@ -27,7 +27,7 @@ from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import WeChatSigner
 
-from tests.e2e.conversation import Conversation
+from tests.e2e.conversation import PAST_RESEND_WAIT, Conversation, last_sms_code
 from tests.loopback_http import LoopbackHttpServer
 
 if TYPE_CHECKING:  # conftest imports this module
@@ -225,17 +225,17 @@ def wechat_environment(api: FakeWeChatApi) -> dict[str, str]:
     }
 
 
-
-
 class WeChatUser:
-    """One follower of the 公众号 (openid), talking through WeChat's server."""
+    """One follower of the 公众号 (openid), talking through WeChat's server (to the assistant's
+    Rasa server, or to ``rasa_url``: another replica of it)."""
 
-    def __init__(self, assistant: RunningAssistant, openid: str, *, encrypted: bool = False) -> None:
+    def __init__(
+        self, assistant: RunningAssistant, openid: str, *, encrypted: bool = False, rasa_url: str | None = None
+    ) -> None:
         self.assistant = assistant
         self.openid = openid
-        self.wechat = WeChatPush(
-            f"{assistant.rasa_url}/webhooks/wechat/webhook", E2E_TOKEN, aes_key=E2E_AES_KEY if encrypted else None
-        )
+        self.wechat = WeChatPush(f"{rasa_url or assistant.rasa_url}/webhooks/wechat/webhook", E2E_TOKEN,
+                                 aes_key=E2E_AES_KEY if encrypted else None)
 
     def post(self, *xmls: str, forge: bool = False) -> list[tuple[int, str]]:
         """POST each message at once (several: concurrently, as retries arrive)."""
@@ -248,6 +248,28 @@ class WeChatUser:
     def say(self, text: str) -> str | None:
         """The passive answer's text to a text message (None for ``success``)."""
         [(status, answer)] = self.post(self.wechat.xml(self.openid, "text", Content=text))
+        assert status == 200, answer
+        return WeChatPush.reply_text(answer)
+
+    def log_in(self, phone: str, *, registers: bool = False) -> str:
+        """Answer the login form (already asking for the phone): the phone, then the SMS code;
+        the answer to the code (for a phone not registered yet, ``registers``: it is registered)."""
+        self.assistant.advance_clock(PAST_RESEND_WAIT)  # a phone gets one code a minute
+        code_sent = self.say(phone)
+        assert code_sent is not None and "验证码已发送" in code_sent, code_sent
+        logged_in = self.say(last_sms_code(self.assistant.database_url, phone))
+        expected = "该手机号尚未注册，已为您自动注册网上国网账号并登录" if registers else "登录成功"
+        assert logged_in is not None and logged_in.startswith(expected), logged_in
+        return logged_in
+
+    def photo(self, api: FakeWeChatApi, data: bytes) -> str | None:
+        """Send a photo as WeChat does: the picture kept by WeChat (``media/get`` on the fake
+        serves it) and a message with its PicUrl and MediaId; the passive answer's text."""
+        media_id = f"e2e-photo-{secrets.token_hex(6)}"
+        api.media[media_id] = data
+        xml = self.wechat.xml(self.openid, "image", PicUrl=f"http://mmbiz.qpic.cn/mmbiz_jpg/{media_id}/0",
+                              MediaId=media_id)
+        [(status, answer)] = self.post(xml)
         assert status == 200, answer
         return WeChatPush.reply_text(answer)
 

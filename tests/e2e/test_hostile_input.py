@@ -41,7 +41,7 @@ PLAIN_TEXTS: list[str] = [
     "３３０１０６１９９００１０１１２３Ｘ", "/", "//", "/ ", "/{}", "/inform{", "/inform{\"a\":", "/inform[]",
     "/inform{\"account_number\": [1, 2]}", "/inform{\"account_number\": {\"$gt\": \"\"}}", "/no_such_intent",
     "/inform{\"pay_amount\": null}", "/inform{\"pay_amount\": 1e309}", "/inform{\"pay_amount\": \"NaN\"}",
-    "/restart", "/session_start", "/action_listen", "/EXTERNAL_order_update", "/nlu_fallback",
+    "/restart", "/session_start", "/action_listen", "/EXTERNAL_notices", "/nlu_fallback",
     "交-50元电费", "缴费99999999999元", "缴费0.001元", "交1e9块", "交五千零一元",
 ]
 

@@ -24,7 +24,7 @@ API_CALLS: list[tuple[str, str, Any]] = [
     ("POST", f"/conversations/{SENDER}/tracker/events", FORGED_EVENTS),
     ("PUT", f"/conversations/{SENDER}/tracker/events", FORGED_EVENTS),
     ("POST", f"/conversations/{SENDER}/execute", {"name": "action_logout"}),
-    ("POST", f"/conversations/{SENDER}/trigger_intent", {"name": "EXTERNAL_order_update"}),
+    ("POST", f"/conversations/{SENDER}/trigger_intent", {"name": "EXTERNAL_notices"}),
     ("POST", f"/conversations/{SENDER}/messages", {"text": "你好", "sender": "user"}),
     ("GET", f"/conversations/{SENDER}/story", None),
     ("PUT", "/model", MODEL_FROM_ELSEWHERE),

@@ -79,3 +79,15 @@ def test_a_photo_of_a_bill_binds_the_account_on_it(assistant: RunningAssistant, 
     assert first[0] == "已从图片中识别到户号3301000004。"
     assert first[1].startswith("查询到户号3301000004：户名 刘*")
     assert chat.say("确认") == ["绑定成功！户号3301000004已添加到您的账号，并设为默认户号。"]
+
+
+def test_a_group_hears_once_that_the_assistant_serves_private_chats_only(
+    assistant: RunningAssistant, telegram_api: FakeTelegramApi
+) -> None:
+    user, group = TelegramUser(880005), -100880005
+    assert post(assistant, json.dumps(user.in_group(group, "/start@sgcc_e_bot")).encode()) == 200
+    telegram_api.wait_for(lambda: len(telegram_api.texts(group)), 1)
+    assert post(assistant, json.dumps(user.in_group(group, "帮我查电费")).encode()) == 200
+    telegram_api.settle()
+    assert telegram_api.texts(group) == [response_text("utter_private_chat_only")]
+    assert telegram_api.texts(880005) == []  # and nothing went to the member's private chat

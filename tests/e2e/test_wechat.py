@@ -6,13 +6,25 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 from PIL import Image
 
-from tests.e2e.conftest import RunningAssistant
-from tests.e2e.conversation import PAST_RESEND_WAIT, Conversation, last_sms_code, response_text, texts
+from bot.server.launcher import free_port, server_commands, server_environment
+from bot.settings import PROJECT_ROOT, Settings
+from tests.bill_photos import bill_photo
+from tests.e2e.conftest import START_TIMEOUT_S, RunningAssistant
+from tests.e2e.conversation import Conversation, response_text, texts
 from tests.e2e.fake_wechat_api import FakeWeChatApi, WeChatPush, WeChatUser
 
 
@@ -72,11 +84,7 @@ def test_log_in_and_read_the_bill_then_the_chart_arrives_through_the_api(
 ) -> None:
     user = WeChatUser(assistant, "o-e2e-zhangwei")
     assert user.say("登录") == response_text("utter_ask_login_form_phone_number")
-    assistant.advance_clock(PAST_RESEND_WAIT)  # 13800000001 may have had a code from the REST tests
-    code_sent = user.say("13800000001")
-    assert code_sent is not None and "验证码已发送" in code_sent
-    logged_in = user.say(last_sms_code(assistant.database_url, "13800000001"))
-    assert logged_in is not None and logged_in.startswith("登录成功")
+    user.log_in("13800000001")  # the phone, then the code it got (the clock moved past the last one)
 
     bill = user.say("上个月电费多少")
     assert bill is not None
@@ -122,3 +130,87 @@ def test_a_push_reaches_the_user_through_the_customer_service_api(
     assert pushed.startswith(response_text("utter_greet"))
     picked = user.say("1")
     assert picked is not None and response_text("utter_login_required") in picked
+
+
+def test_a_photo_of_a_bill_binds_the_account_on_it(assistant: RunningAssistant, wechat_api: FakeWeChatApi) -> None:
+    """As on Telegram (tests/e2e/test_telegram.py): the same demo bill's QR code, sent as a WeChat
+    image message (PicUrl and MediaId; the connector fetches it with ``media/get``)."""
+    user = WeChatUser(assistant, "o-e2e-bill-photo")
+    assert user.say("登录") == response_text("utter_ask_login_form_phone_number")
+    user.log_in("13900000071", registers=True)
+    found = user.photo(wechat_api, bill_photo("3301000004202610", "JPEG"))
+    assert found is not None, "no passive answer to the photo"
+    first, second, *_ = found.split("\n\n")
+    assert first == "已从图片中识别到户号3301000004。"
+    assert second.startswith("查询到户号3301000004：户名 刘*")
+    bound = user.say("确认")
+    assert bound is not None and bound.splitlines()[0] == "绑定成功！户号3301000004已添加到您的账号，并设为默认户号。"
+
+
+@pytest.fixture(scope="module")
+def impatient_replica(
+    assistant: RunningAssistant, trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A second Rasa server of the same assistant (same databases, action server, clock and fake
+    WeChat API: another replica) whose WeChat requests wait 0 s for Rasa (WECHAT_PASSIVE_WAIT_S=0),
+    so every turn is slower than the wait. Its URL."""
+    port = free_port()
+    env = {**assistant.environment, "RASA_PORT": str(port), "WECHAT_PASSIVE_WAIT_S": "0"}
+    settings = Settings.from_env(env)
+    log_file = tmp_path_factory.mktemp("replica") / "rasa.log"
+    with open(log_file, "wb") as output:
+        process = subprocess.Popen(
+            server_commands(settings, trained_model)["rasa server"], cwd=PROJECT_ROOT,
+            env=server_environment(settings, env), stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not _answers(f"{url}/status?token={assistant.api_token}"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            os.killpg(process.pid, signal.SIGKILL)
+            pytest.fail("the second Rasa server did not start:\n" + log_file.read_text(errors="replace")[-4000:])
+        time.sleep(0.5)
+    yield url
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("the second Rasa server did not stop within 60 s of Ctrl-C")
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as reply:  # noqa: S310 - loopback
+            return bool(reply.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def test_a_turn_slower_than_the_passive_wait_is_answered_success_and_delivered_through_the_api(
+    assistant: RunningAssistant, wechat_api: FakeWeChatApi, impatient_replica: str
+) -> None:
+    """The real Rasa turn (NLU, the bill action on the action server) outlasts the replica's wait:
+    WeChat gets ``success`` at once and the whole bill arrives through ``message/custom/send``,
+    in the words the same question gets passively from the other server."""
+    openid = "o-e2e-slow-turn"
+    patient = WeChatUser(assistant, openid)
+    assert patient.say("登录") == response_text("utter_ask_login_form_phone_number")
+    # 赵强 (3301000003 bound): 张伟's phone has had most of its 10 codes of the day by now
+    patient.log_in("13800000004")  # the conversation goes on on the other replica
+
+    impatient = WeChatUser(assistant, openid, rasa_url=impatient_replica)
+    before = len(wechat_api.texts(openid))
+    [(status, answer)] = impatient.post(impatient.wechat.xml(openid, "text", Content="上个月电费多少"))
+    assert (status, answer) == (200, "success")
+    late = wechat_api.wait_for(openid, "户号3301000003｜2026年10月电费账单")[before:]
+    assert late[0].splitlines()[0] == "户号3301000003｜2026年10月电费账单"
+
+    passive = patient.say("上个月电费多少")  # the same question, answered within the wait
+    assert passive is not None and passive.startswith(late[0])
+    # Every reply of the slow turn arrives, in order: together they say what the passive answer says.
+    deadline = time.monotonic() + 30
+    while "\n\n".join(wechat_api.texts(openid)[before:]) != passive and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "\n\n".join(wechat_api.texts(openid)[before:]) == passive
+    assert impatient.user_texts_in_tracker()[-2:] == ["上个月电费多少", "上个月电费多少"]

@@ -14,8 +14,8 @@ UNUSED_UTTERANCE = re.compile(r"The utterance '(utter_\w+)' is not used in any s
 # warns that `faq` is listed twice; leaving it out of domain.yml breaks the rules that use it.
 RETRIEVAL_INTENT_MERGE = "The following duplicated intents have been found across multiple domain files: faq"
 # Intents only channels send (as /send_file{...}, which skips NLU) or the push injects
-# (EXTERNAL_order_update): no NLU examples by design.
-CHANNEL_ONLY_INTENTS = {"send_file", "EXTERNAL_order_update"}
+# (EXTERNAL_notices): no NLU examples by design.
+CHANNEL_ONLY_INTENTS = {"send_file", "EXTERNAL_notices"}
 NO_NLU_EXAMPLES = re.compile(
     r"The intent '(\w+)' is listed in the domain file, but is not found in the NLU training data\."
 )

@@ -12,4 +12,6 @@ __all__ = [
     "parts",
     "shaping",
     "splitting",
+    "spoken_numbers",
+    "voice",
 ]

@@ -4,7 +4,8 @@ Nothing here calls the network when it is built: ``Application.initialize`` asks
 so :class:`StartedOnDemand` initialises and starts it on the first update (Telegram has just
 reached us, so the Bot API is reachable) inside the server's event loop, and stops it when
 the server stops. Updates of one chat are handled one after another, in the order they came
-(:class:`PerChatUpdateProcessor`); different chats run side by side.
+(:class:`PerChatUpdateProcessor`); different chats run side by side. Every Bot API call goes
+through Telegram's flood limits (:mod:`bot.channels.telegram.rate_limits`).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler, BaseUpdateProcessor, ContextTypes
 
+from bot.channels.telegram.rate_limits import BoundedRateLimiter
 from bot.settings import Settings
 
 __all__ = [
@@ -92,6 +94,7 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_base_url(settings.telegram_api_base_url))
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        .rate_limiter(BoundedRateLimiter())
     )
     if webhook:
         builder = builder.updater(None)

@@ -10,13 +10,18 @@
 * a pressed button → answered (``answerCallbackQuery``), its keyboard removed so it cannot be
   pressed twice, then its payload (:mod:`bot.channels.telegram.callback_data`).
 
-Only private chats are served.
+Only private chats are served: in a group every member would share one login. A group or
+supergroup hears once (per group, shared by the replicas: :func:`told_once_per_group`) that the
+assistant serves private chats only (``utter_private_chat_only``); nothing said there reaches
+the dialogue.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from telegram import Message, Update
@@ -24,23 +29,33 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.channels.replies import domain_text
 from bot.channels.telegram.callback_data import CallbackStore, payload_of
 from bot.channels.uploads import file_message, receive_file
 from bot.container import services
 from bot.files.attachments import MAX_UPLOAD_BYTES, UploadProblem
+from bot.limits.counters import Counters
+from bot.limits.db_counters import DatabaseCounters
 
-__all__ = ["ChatHandlers", "Deliver", "UploadToDialogue", "mainland_phone", "upload_to_dialogue"]
+__all__ = [
+    "ChatHandlers", "Deliver", "FirstTimeInGroup", "UploadToDialogue", "mainland_phone", "told_once_per_group",
+    "upload_to_dialogue",
+]
 
 log = logging.getLogger(__name__)
 
 Deliver = Callable[[str, str], Awaitable[None]]  # (sender id = chat id, text)
 # (sender id, file name, bytes or None when the file is too large) → the text for the dialogue
 UploadToDialogue = Callable[[str, str, bytes | None], Awaitable[str]]
+# (group chat id) → whether the group is to be told now (it was not before)
+FirstTimeInGroup = Callable[[str], Awaitable[bool]]
 Context = ContextTypes.DEFAULT_TYPE
 
 START_PAYLOAD = "/greet"
 HELP_PAYLOAD = "/help"
 PHOTO_FILENAME = "photo.jpg"  # Telegram re-encodes photos as JPEG
+PRIVATE_ONLY = "utter_private_chat_only"
+GROUP_TOLD_FOR = timedelta(days=365)  # a group hears it again after a year at the earliest
 # Telegram gives the number with its country code: 8613800000001 or +8613800000001.
 _MAINLAND_MOBILE = re.compile(r"\+?86(1[3-9]\d{9})")
 
@@ -59,6 +74,20 @@ async def upload_to_dialogue(sender_id: str, filename: str, data: bytes | None) 
     return await receive_file(services(), channel="telegram", sender_id=sender_id, filename=filename, data=data)
 
 
+def told_once_per_group(counters: Counters | None = None) -> FirstTimeInGroup:
+    """Each group is told once: a mark taken atomically in ``counters`` (by default the business
+    database's ``limit_counters``), so two replicas (or two messages at once) cannot both tell it."""
+    if counters is None:
+        deps = services()
+        counters = DatabaseCounters(deps.session_factory, deps.clock)
+    marks = counters
+
+    async def first_time(chat_id: str) -> bool:
+        return await asyncio.to_thread(marks.take, f"telegram:group-told:{chat_id}", 1, GROUP_TOLD_FOR)
+
+    return first_time
+
+
 def _private_sender(update: Update) -> str | None:
     chat = update.effective_chat
     return str(chat.id) if chat is not None and chat.type == ChatType.PRIVATE else None
@@ -67,10 +96,13 @@ def _private_sender(update: Update) -> str | None:
 class ChatHandlers:
     """The handlers of the bot, around the three things they need from outside."""
 
-    def __init__(self, deliver: Deliver, upload: UploadToDialogue, store: CallbackStore) -> None:
+    def __init__(
+        self, deliver: Deliver, upload: UploadToDialogue, store: CallbackStore, first_time_in_group: FirstTimeInGroup
+    ) -> None:
         self._deliver = deliver
         self._upload = upload
         self._store = store
+        self._first_time_in_group = first_time_in_group
 
     def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
         private = filters.ChatType.PRIVATE
@@ -80,8 +112,19 @@ class ChatHandlers:
             MessageHandler(private & filters.TEXT, self.text),
             MessageHandler(private & (filters.PHOTO | filters.Document.ALL), self.file),
             MessageHandler(private & filters.CONTACT, self.contact),
+            MessageHandler(filters.ChatType.GROUPS, self.group),
             CallbackQueryHandler(self.button),
         ]
+
+    async def group(self, update: Update, context: Context) -> None:
+        """Anything in a group (the bot added, a command, a mention): the group is told once."""
+        chat, message = update.effective_chat, update.effective_message
+        if chat is None or (message is not None and message.left_chat_member is not None):
+            return  # someone left (maybe the bot, which can no longer write there)
+        if not await self._first_time_in_group(str(chat.id)):
+            return
+        log.info("a Telegram group was told that the assistant serves private chats only")
+        await context.bot.send_message(chat_id=chat.id, text=domain_text(PRIVATE_ONLY))
 
     async def start(self, update: Update, _context: Context) -> None:
         if sender := _private_sender(update):

@@ -10,7 +10,7 @@ is put on the queue of the python-telegram-bot Application (started on the first
 a pressed button (edits, channel posts, …) are acknowledged and ignored.
 
 The Rasa sender id is the chat id; only private chats are served (in a group every member
-would share one login).
+would share one login): a group is told so once.
 """
 from __future__ import annotations
 
@@ -29,7 +29,13 @@ from telegram import Update
 from bot.channels.inbound_guard import Refused, screen_inbound
 from bot.channels.telegram.application import SECRET_HEADER, StartedOnDemand, build_application
 from bot.channels.telegram.callback_data import CallbackStore, shared_callback_store
-from bot.channels.telegram.handlers import ChatHandlers, UploadToDialogue, upload_to_dialogue
+from bot.channels.telegram.handlers import (
+    ChatHandlers,
+    FirstTimeInGroup,
+    UploadToDialogue,
+    told_once_per_group,
+    upload_to_dialogue,
+)
 from bot.channels.telegram.output import CHANNEL, TelegramOutput
 from bot.settings import Settings
 
@@ -54,11 +60,13 @@ def _error(status: int, problem: str) -> HTTPResponse:
 
 class TelegramInput(InputChannel):
     def __init__(
-        self, settings: Settings, store: CallbackStore | None = None, upload: UploadToDialogue = upload_to_dialogue
+        self, settings: Settings, store: CallbackStore | None = None, upload: UploadToDialogue = upload_to_dialogue,
+        first_time_in_group: FirstTimeInGroup | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.upload = upload
+        self.first_time_in_group = first_time_in_group
         self.running: StartedOnDemand | None = None
 
     @classmethod
@@ -98,7 +106,9 @@ class TelegramInput(InputChannel):
         async def deliver(sender: str, text: str) -> None:
             await self.deliver(on_new_message, sender, text)
 
-        handlers = ChatHandlers(deliver, self.upload, store)
+        if self.first_time_in_group is None:
+            self.first_time_in_group = told_once_per_group()
+        handlers = ChatHandlers(deliver, self.upload, store, self.first_time_in_group)
         self.running = StartedOnDemand(build_application(self.settings, handlers.handlers(), webhook=True))
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:

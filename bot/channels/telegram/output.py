@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from rasa.core.channels.channel import OutputChannel
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 
 from bot.channels.rendering.parts import Document, Image, Option, Part, Text
 from bot.channels.rendering.shaping import render_messages
 from bot.channels.telegram.callback_data import CallbackStore, callback_data_for
+from bot.channels.whole_messages import WholeMessageOutput
 from bot.container import services
 from bot.files.published import URL_PREFIX, Access, look_up
 from bot.settings import Settings
@@ -48,7 +48,7 @@ def published_file(settings: Settings, url: str, now: datetime) -> Path | None:
     return found.path if found.access is Access.SERVE else None
 
 
-class TelegramOutput(OutputChannel):
+class TelegramOutput(WholeMessageOutput):
     """Sends to the chat whose id is the recipient id."""
 
     def __init__(self, bot: Bot, store: CallbackStore, settings: Settings) -> None:
@@ -63,20 +63,6 @@ class TelegramOutput(OutputChannel):
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         for part in render_messages([message], CHANNEL).parts:
             await self.send_part(recipient_id, part)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
-
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"image": image})
-
-    async def send_attachment(self, recipient_id: str, attachment: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"attachment": attachment})
 
     async def send_part(self, chat_id: str, part: Part) -> None:
         """One shaped part (texts already fit Telegram's limit)."""

@@ -1,5 +1,12 @@
-"""The WeChat API calls the connector makes: ``access_token`` (cached, refreshed on expiry),
-customer-service messages (``message/custom/send``), temporary media and the 自定义菜单.
+"""The WeChat API calls the connector makes: ``access_token``, customer-service messages
+(``message/custom/send``), temporary media and the 自定义菜单.
+
+The access token is fetched once and kept by the process's one :class:`WeChatApi` (the
+channel's: replies, late replies and pushes share it) until shortly before it expires; a call
+WeChat answers with a token error (40001 and the like: the token was replaced or revoked) fetches
+a new one, once for all the calls that were refused the same token, and is retried once. With
+several replicas each process keeps its own token, or with ``REDIS_URL`` they share one
+(:mod:`bot.channels.wechat.token_cache`).
 
 The base URL is ``WECHAT_API_BASE_URL`` (tests point it at a local fake). The access token
 and the AppSecret travel in query strings, so no URL is ever logged, only the path.
@@ -10,10 +17,12 @@ import asyncio
 import json
 import logging
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import aiohttp
 
+from bot.channels.wechat.token_cache import RedisSharedToken, SharedToken
 from bot.settings import Settings
 
 __all__ = ["WeChatApi", "WeChatApiError"]
@@ -25,6 +34,7 @@ EXPIRY_MARGIN_S = 300
 # Error codes meaning "this token is no longer valid": fetch a new one and retry once.
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})
 TIMEOUT = aiohttp.ClientTimeout(total=10)
+Result = TypeVar("Result")
 
 
 class WeChatApiError(Exception):
@@ -36,10 +46,15 @@ class WeChatApiError(Exception):
 class WeChatApi:
     """One 公众号's API client; one per process (it owns the cached token)."""
 
-    def __init__(self, base_url: str, app_id: str, app_secret: str) -> None:
+    def __init__(
+        self, base_url: str, app_id: str, app_secret: str, *, shared: SharedToken | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._base_url = base_url.rstrip("/")
         self._app_id = app_id
         self._app_secret = app_secret
+        self._shared = shared
+        self._monotonic = monotonic
         self._token: str | None = None
         self._token_expires_at = 0.0
         self._token_lock = asyncio.Lock()
@@ -49,30 +64,49 @@ class WeChatApi:
         """The client, or None when the AppID or AppSecret is not configured."""
         if not (settings.wechat_app_id and settings.wechat_app_secret):
             return None
-        return cls(settings.wechat_api_base_url, settings.wechat_app_id, settings.wechat_app_secret)
+        shared = RedisSharedToken.from_url(settings.redis_url, settings.wechat_app_id) if settings.redis_url else None
+        return cls(settings.wechat_api_base_url, settings.wechat_app_id, settings.wechat_app_secret, shared=shared)
 
-    async def access_token(self, *, refresh: bool = False) -> str:
+    async def access_token(self, *, rejected: str | None = None) -> str:
+        """The token to call with: the one kept, unless it has expired or is the ``rejected``
+        one (WeChat refused it); then the shared one (other replicas'), else a new one."""
         async with self._token_lock:
-            if refresh or self._token is None or time.monotonic() >= self._token_expires_at:
-                params = {"grant_type": "client_credential", "appid": self._app_id, "secret": self._app_secret}
-                answer = await self._request("GET", "/cgi-bin/token", params=params)
-                self._token = str(answer["access_token"])
-                lifetime = float(answer.get("expires_in", 7200))
-                self._token_expires_at = time.monotonic() + max(lifetime - EXPIRY_MARGIN_S, lifetime / 2)
+            now = self._monotonic()
+            if self._token is not None and self._token != rejected and now < self._token_expires_at:
+                return self._token
+            found = await self._shared.get() if self._shared is not None else None
+            if found is not None and found[0] != rejected:
+                self._token, self._token_expires_at = found[0], now + found[1]
+                return found[0]
+            params = {"grant_type": "client_credential", "appid": self._app_id, "secret": self._app_secret}
+            answer = await self._request("GET", "/cgi-bin/token", params=params)
+            lifetime = float(answer.get("expires_in", 7200))
+            keep_for = max(lifetime - EXPIRY_MARGIN_S, lifetime / 2)
+            self._token, self._token_expires_at = str(answer["access_token"]), now + keep_for
+            if self._shared is not None:
+                await self._shared.put(self._token, keep_for)
             return self._token
 
+    async def _with_token(self, call: Callable[[str], Awaitable[Result]]) -> Result:
+        """``call(token)``; when WeChat rejects the token, again with a new one (once)."""
+        token = await self.access_token()
+        try:
+            return await call(token)
+        except WeChatApiError as error:
+            if error.errcode not in TOKEN_ERRORS:
+                raise
+            log.info("WeChat refused the access token (%d): taking a new one", error.errcode)
+        return await call(await self.access_token(rejected=token))
+
     async def call(self, method: str, path: str, **request: Any) -> dict[str, Any]:
-        """An API call with the access token; a rejected token is refreshed and the call retried once."""
-        for attempt in range(2):
-            token = await self.access_token(refresh=attempt > 0)
-            params = {**request.pop("params", {}), "access_token": token}
-            try:
-                return await self._request(method, path, params=params, **request)
-            except WeChatApiError as error:
-                if error.errcode not in TOKEN_ERRORS or attempt > 0:
-                    raise
-                log.info("WeChat refused the access token (%d): fetching a new one", error.errcode)
-        raise AssertionError("unreachable")
+        """An API call with the access token (a rejected token is replaced and the call retried
+        once): ``request`` is sent twice then, so it holds bytes, not a stream or a form."""
+        params = request.pop("params", {})
+
+        async def with_token(token: str) -> dict[str, Any]:
+            return await self._request(method, path, params={**params, "access_token": token}, **request)
+
+        return await self._with_token(with_token)
 
     async def send_text(self, openid: str, text: str) -> None:
         await self._send(openid, "text", {"content": text})
@@ -82,23 +116,31 @@ class WeChatApi:
 
     async def upload_media(self, kind: str, filename: str, data: bytes, content_type: str) -> str:
         """Upload temporary media (``image``, ``file``…: kept 3 days by WeChat); its media_id."""
-        form = aiohttp.FormData()
-        form.add_field("media", data, filename=filename, content_type=content_type)
-        answer = await self.call("POST", "/cgi-bin/media/upload", params={"type": kind}, data=form)
-        return str(answer["media_id"])
+        async def with_token(token: str) -> dict[str, Any]:
+            form = aiohttp.FormData()  # a form is sent once: a retry needs its own
+            form.add_field("media", data, filename=filename, content_type=content_type)
+            return await self._request("POST", "/cgi-bin/media/upload", params={"type": kind, "access_token": token},
+                                       data=form)
+
+        return str((await self._with_token(with_token))["media_id"])
 
     async def download_media(self, media_id: str, max_bytes: int) -> bytes:
         """A user's upload (a photo) by its media_id; at most ``max_bytes`` + 1 bytes are read
         (the upload check refuses anything longer)."""
-        token = await self.access_token()
         url = f"{self._base_url}/cgi-bin/media/get"
-        async with aiohttp.ClientSession(timeout=TIMEOUT) as session, session.get(
-            url, params={"access_token": token, "media_id": media_id}
-        ) as reply:
-            body = await reply.content.read(max_bytes + 1)
-            if reply.status != 200 or reply.content_type in ("application/json", "text/plain"):
-                raise WeChatApiError("/cgi-bin/media/get", reply.status, "no media")
-            return body
+
+        async def with_token(token: str) -> bytes:
+            async with aiohttp.ClientSession(timeout=TIMEOUT) as session, session.get(
+                url, params={"access_token": token, "media_id": media_id}
+            ) as reply:
+                body = await reply.content.read(max_bytes + 1)
+                if reply.status != 200:
+                    raise WeChatApiError("/cgi-bin/media/get", reply.status, "HTTP status")
+                if reply.content_type in ("application/json", "text/plain"):  # an error, not media
+                    raise WeChatApiError("/cgi-bin/media/get", _errcode_of(body), "no media")
+                return body
+
+        return await self._with_token(with_token)
 
     async def create_menu(self, menu: dict[str, Any]) -> None:
         await self.call("POST", "/cgi-bin/menu/create", data=_json_body(menu),
@@ -122,6 +164,15 @@ class WeChatApi:
         if errcode:
             raise WeChatApiError(path, errcode, str(answer.get("errmsg", "")))
         return answer
+
+
+def _errcode_of(body: bytes) -> int:
+    """The errcode of a JSON error answer; -1 when there is none."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return -1
+    return int(answer.get("errcode") or -1) if isinstance(answer, dict) else -1
 
 
 def _json_body(value: dict[str, Any]) -> bytes:

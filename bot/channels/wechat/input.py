@@ -6,7 +6,7 @@
   with ``encrypt_type=aes`` the body is checked by ``msg_signature`` too, decrypted, and the
   answer encrypted (:mod:`safe_mode`). The XML is parsed safely (:mod:`messages`); a bad body
   gets 400. Retries of a message are answered ``success`` and never reach the dialogue twice
-  (:mod:`dedup`). The answer is the passive reply with what Rasa said within the wait
+  (:mod:`bot.channels.seen_once`). The answer is the passive reply with what Rasa said within the wait
   (:mod:`passive`), else ``success``; the rest goes through the customer-service API.
 * Without ``WECHAT_TOKEN`` both answer 503 and the rest of the server runs as before.
 
@@ -29,8 +29,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels.inbound_guard import Refused, screen_inbound
 from bot.channels.replies import domain_text
+from bot.channels.seen_once import SeenOnce
 from bot.channels.wechat.api import WeChatApi
-from bot.channels.wechat.dedup import Deduplicator
 from bot.channels.wechat.inbound import dialogue_text
 from bot.channels.wechat.messages import MAX_BODY_BYTES, BadXml, Inbound, parse_inbound
 from bot.channels.wechat.output import WeChatOutput, passive_answer
@@ -72,13 +72,13 @@ class WeChatInput(InputChannel):
         return WeChatOutput(self.api) if self.api is not None else None
 
     @cached_property
-    def deduplicator(self) -> Deduplicator:
+    def deduplicator(self) -> SeenOnce:
         deps = services()
-        return Deduplicator.from_settings(self.settings, deps.session_factory, deps.clock)
+        return SeenOnce.from_settings(self.settings, deps.session_factory, deps.clock, prefix="wechat:")
 
     def _signed(self, request: Request) -> bool:
         """Signed with the token, and recent: a request replayed later than a retry would come
-        (and than :data:`~bot.channels.wechat.dedup.SEEN_FOR` remembers it) is refused."""
+        (and than :data:`~bot.channels.seen_once.DEFAULT_SEEN_FOR` remembers it) is refused."""
         args = request.args
         timestamp = args.get("timestamp") or ""
         return (

@@ -42,6 +42,7 @@ from bot.db.models.identity import (
     User,
     VerificationCode,
 )
+from bot.db.models.ivr import IvrCall
 from bot.db.models.limits import LimitCounter
 from bot.db.models.payments import (
     AutopayEvent,
@@ -74,6 +75,7 @@ __all__ = [
     "GatewayNonce",
     "Handoff",
     "Invoice",
+    "IvrCall",
     "LimitCounter",
     "MonthlyBill",
     "NumberedOptionSet",

@@ -109,7 +109,10 @@ class Payment(Base):
     """
 
     __tablename__ = "payments"
-    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+        convention_index("user_id", "outcome_notice_due"),
+    )
 
     id: Mapped[int] = Column(Integer, primary_key=True)
     order_id: Mapped[str] = Column(String(32), nullable=False, unique=True)
@@ -140,6 +143,8 @@ class Payment(Base):
     quote_id: Mapped[int | None] = Column(
         Integer, ForeignKey("payment_quotes.id", ondelete="SET NULL"), nullable=True, unique=True
     )
+    # Settled by the background job after the payer was told "确认中": to be told (bot.payments.outcome_notices).
+    outcome_notice_due: Mapped[bool] = Column(Boolean, nullable=False, default=False, server_default=text("false"))
 
     account: Mapped[ElectricityAccount] = relationship("ElectricityAccount")
     instrument: Mapped[PaymentInstrument | None] = relationship("PaymentInstrument")

@@ -7,7 +7,7 @@ import asyncio
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.accounts.consent_notices import deliver_consent_notices
+from actions.conversation.notices import deliver_notices
 from actions.payments.autopay import (
     ActionAskAutopayChoice,
     ActionAskAutopayCode,
@@ -198,11 +198,11 @@ def test_another_binder_is_told_it_is_someone_elses_and_the_signer_hears_of_it(a
     assert _status(action_deps, zhang_wei.user_id).method_label == "招商银行储蓄卡(尾号1234)"
 
     dispatcher = CollectingDispatcher()
-    asyncio.run(deliver_consent_notices(dispatcher, user_id=zhang_wei.user_id))
+    asyncio.run(deliver_notices(dispatcher, user_id=zhang_wei.user_id))
     assert responses(dispatcher.messages) == ["utter_autopay_notice_refused_other_user"]
     assert dispatcher.messages[0]["account_number"] == "3301000001"
     again = CollectingDispatcher()
-    asyncio.run(deliver_consent_notices(again, user_id=zhang_wei.user_id))
+    asyncio.run(deliver_notices(again, user_id=zhang_wei.user_id))
     assert again.messages == []
 
 
@@ -214,6 +214,6 @@ def test_the_signer_hears_of_a_card_change_with_the_day(action_deps: Services) -
     _enter_code(action_deps, **slots)
     run(ActionSubmitAutopay(), _asked("autopay_sms_code", **slots, autopay_sms_code="accepted"))
     dispatcher = CollectingDispatcher()
-    asyncio.run(deliver_consent_notices(dispatcher, user_id=user.user_id))
+    asyncio.run(deliver_notices(dispatcher, user_id=user.user_id))
     assert responses(dispatcher.messages) == ["utter_autopay_notice_card_changed"]
     assert (dispatcher.messages[0]["method"], dispatcher.messages[0]["day"]) == ("电e宝余额", "2026年11月23日")

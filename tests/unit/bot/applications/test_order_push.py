@@ -11,12 +11,13 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.applications.order_push import ORDER_UPDATE_INTENT, ChatAddress, PushOutcome, push_chat, push_order_update
+from bot.applications.order_push import ChatAddress, PushOutcome, push_chat, push_order_update
 from bot.applications.work_orders import create_work_order
 from bot.clock import FixedClock
 from bot.db.enums import WorkOrderKind
 from bot.db.models import ChatIdentity, User
 from bot.db.session import SessionFactory
+from bot.notify.push import NOTICES_INTENT
 from bot.server.launcher import free_port
 
 
@@ -134,7 +135,7 @@ def test_a_push_triggers_the_update_unless_the_chat_is_in_a_form(
     _chat(demo_db, fixed_clock, "13800000002", "callback", "lina app/1")
     order_no = _order(demo_db, fixed_clock, "13800000002")
     assert push_through(api, demo_db, order_no, clock=fixed_clock) is outcome
-    assert api.triggered == [("lina app/1", "callback", {"name": ORDER_UPDATE_INTENT})] * triggered
+    assert api.triggered == [("lina app/1", "callback", {"name": NOTICES_INTENT})] * triggered
 
 
 def test_an_unreachable_rasa_leaves_the_notice_for_the_next_message(
@@ -154,7 +155,7 @@ def test_someone_on_wechat_and_telegram_is_pushed_once_where_they_wrote_last(
     _chat(demo_db, fixed_clock, "13800000002", "wechat", "oLina-openid", seen_ago=timedelta(minutes=2))
     order_no = _order(demo_db, fixed_clock, "13800000002")
     assert push_through(api, demo_db, order_no, clock=fixed_clock) is PushOutcome.PUSHED
-    assert api.triggered == [("oLina-openid", "wechat", {"name": ORDER_UPDATE_INTENT})]
+    assert api.triggered == [("oLina-openid", "wechat", {"name": NOTICES_INTENT})]
 
 
 @pytest.mark.parametrize(("channel", "sender"), [("wechat", "oLina-openid"), ("telegram", "123456789")])
@@ -165,4 +166,4 @@ def test_a_chat_app_push_asks_rasa_for_that_apps_output_channel(
     _chat(demo_db, fixed_clock, "13800000002", channel, sender)
     order_no = _order(demo_db, fixed_clock, "13800000002")
     assert push_through(api, demo_db, order_no, clock=fixed_clock) is PushOutcome.PUSHED
-    assert api.triggered == [(sender, channel, {"name": ORDER_UPDATE_INTENT})]
+    assert api.triggered == [(sender, channel, {"name": NOTICES_INTENT})]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.applications.order_push import ORDER_UPDATE_INTENT, PushOutcome
+from bot.applications.order_push import PushOutcome
 from bot.clock import FixedClock
 from bot.db.session import SessionFactory
+from bot.notify.push import NOTICES_INTENT
 from tests.unit.bot.applications.test_order_push import _chat, _order, push_through
 
 TOKEN = "api-token-0123456789"
@@ -40,7 +41,7 @@ def test_a_push_sends_the_api_token_on_both_calls(demo_db: SessionFactory, fixed
     _chat(demo_db, fixed_clock, "13800000002", "callback", "lina-app")
     order_no = _order(demo_db, fixed_clock, "13800000002")
     assert push_through(api, demo_db, order_no, api_token=TOKEN) is PushOutcome.PUSHED
-    assert api.tokens_seen == [TOKEN, TOKEN] and api.triggered == [ORDER_UPDATE_INTENT]
+    assert api.tokens_seen == [TOKEN, TOKEN] and api.triggered == [NOTICES_INTENT]
 
 
 def test_without_the_token_rasa_refuses_and_the_notice_waits(demo_db: SessionFactory, fixed_clock: FixedClock) -> None:

@@ -7,8 +7,8 @@ from bot.channels.payloads import defuse_system_payload
 
 
 @pytest.mark.parametrize("typed", [
-    "/session_start", "/restart", "/back", " /restart", "/EXTERNAL_order_update",
-    '/EXTERNAL_order_update{"account_number": "3301000003"}', "/faq", '/faq{"account_number": "3301000003"}',
+    "/session_start", "/restart", "/back", " /restart", "/EXTERNAL_notices",
+    '/EXTERNAL_notices{"account_number": "3301000003"}', "/faq", '/faq{"account_number": "3301000003"}',
     "/restart@0.99",
 ])
 def test_system_only_payloads_become_plain_words(typed: str) -> None:

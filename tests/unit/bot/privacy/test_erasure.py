@@ -26,6 +26,7 @@ from bot.db.models import (
     ElectricityAccount,
     ErasureRequest,
     Handoff,
+    IvrCall,
     NumberedOptionSet,
     Payment,
     PaymentInstrument,
@@ -201,3 +202,24 @@ def test_erasure_needs_the_confirmation_asked_in_this_chat(action_deps: Services
         assert _count(session, ChatIdentity, ChatIdentity.user_id == user_id) == 2
         assert _count(session, RealNameRecord, RealNameRecord.user_id == user_id) == 1
         assert _count(session, TrackerErasure) == 0
+
+
+def test_erasure_removes_the_state_of_the_users_hotline_calls(action_deps: Services) -> None:
+    deps = action_deps
+    user = log_in(deps, PHONE)
+    log_in(deps, PHONE, channel="ivr", sender="call-1")
+    log_in(deps, OTHER_PHONE, channel="ivr", sender="call-2")
+    now = deps.clock.now()
+    with deps.session_factory.session_scope() as session:
+        session.add_all([
+            IvrCall(conversation_id=call, caller=phone, started_at=now, expires_at=now + timedelta(minutes=5),
+                    ended_at=None, misses=0, pending_text=None, digits="")
+            for call, phone in (("call-1", PHONE), ("call-2", OTHER_PHONE))
+        ])
+
+    ask_erasure(deps.session_factory, deps.clock, user_id=user.user_id, channel=CHANNEL, sender_id=SENDER)
+    erase_user(deps.session_factory, deps.clock, deps.settings.files_dir,
+               user_id=user.user_id, channel=CHANNEL, sender_id=SENDER)
+
+    with deps.session_factory.session_scope() as session:
+        assert session.scalars(select(IvrCall.conversation_id)).all() == ["call-2"]

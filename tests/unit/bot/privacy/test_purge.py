@@ -12,20 +12,32 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
+from bot.channels.rendering.numbered_options import NumberedOptions
+from bot.channels.telegram.callback_data import DatabaseCallbackStore
 from bot.cli import CliContext, main
 from bot.clock import FixedClock
 from bot.conversation.handoff import TranscriptLine, record_handoff
 from bot.db.enums import WorkOrderKind, WorkOrderStatus
-from bot.db.models import Attachment, Handoff, SmsMessage, VerificationCode, WorkOrder
+from bot.db.models import Attachment, Handoff, IvrCall, NumberedOptionSet, SmsMessage, VerificationCode, WorkOrder
 from bot.db.session import SessionFactory
 from bot.files.published import publish
 from bot.privacy.cli import parse_duration
-from bot.privacy.retention import purge
+from bot.privacy.retention import PurgeReport, purge
 from bot.settings import Settings
 from tests.unit.conftest import FIXED_NOW
 
 OLD = FIXED_NOW - timedelta(days=200)
 RECENT = FIXED_NOW - timedelta(days=10)
+LONG_BUTTON = '/pay_bill{"account_number": "3301000001", "pay_amount": "88.00", "pay_method": "电e宝"}'
+
+
+def purge_with_empty_tracker_store(session_factory: SessionFactory, tracker_url: str, files_dir: Path) -> PurgeReport:
+    """One purge at FIXED_NOW keeping 180 days, with an empty tracker store."""
+    engine = create_engine(tracker_url, future=True)
+    try:
+        return purge(session_factory, engine, files_dir, FIXED_NOW, timedelta(days=180))
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.parametrize(("text", "duration"), [("180d", timedelta(days=180)), ("24h", timedelta(hours=24)),
@@ -149,6 +161,27 @@ def test_purge_removes_what_is_old_and_keeps_the_rest(
     assert (published / "invoices" / fresh_invoice.rsplit("/", 1)[1]).exists()
 
 
+def test_expired_chat_options_and_button_payloads_are_purged_whatever_the_cut_off(
+    session_factory: SessionFactory, empty_database_url: str, tmp_path: Path
+) -> None:
+    day_ago, month_ago = FixedClock(FIXED_NOW - timedelta(hours=25)), FixedClock(FIXED_NOW - timedelta(days=31))
+    # (in this order: remembering options sweeps a few sets expired by then on the way)
+    NumberedOptions(session_factory, FixedClock(FIXED_NOW)).remember("wechat", "o-new", ["/query_bill"])
+    NumberedOptions(session_factory, day_ago).remember("wechat", "o-old", ["/query_bill", "/pay_bill"])
+    old_key = asyncio.run(DatabaseCallbackStore(session_factory, month_ago).keep("501", [LONG_BUTTON]))
+    new_key = asyncio.run(DatabaseCallbackStore(session_factory, day_ago).keep("501", [LONG_BUTTON]))
+    report = purge_with_empty_tracker_store(session_factory, empty_database_url, tmp_path)
+
+    assert report.option_sets == 2
+    assert "expired chat options and button payloads: 2" in report.lines()
+    with session_factory.session_scope() as session:
+        left = sorted(session.execute(select(NumberedOptionSet.channel, NumberedOptionSet.sender_id)).all())
+    assert left == [("telegram-buttons", f"501:{new_key}"), ("wechat", "o-new")]
+    now_store = DatabaseCallbackStore(session_factory, FixedClock(FIXED_NOW))
+    assert asyncio.run(now_store.find("501", new_key)) == [LONG_BUTTON]
+    assert asyncio.run(now_store.find("501", old_key)) is None
+
+
 def test_purging_twice_removes_nothing_more(session_factory: SessionFactory, empty_database_url: str,
                                             tmp_path: Path) -> None:
     _save_conversations(empty_database_url, {"old-chat": OLD})
@@ -191,3 +224,24 @@ def test_less_than_a_day_is_refused(session_factory: SessionFactory, tmp_path: P
         purge(session_factory, engine, tmp_path, FIXED_NOW, timedelta(hours=23))
     engine.dispose()
     assert main(["purge", "--older-than", "12h"]) == 2
+
+
+def test_hotline_calls_lose_the_caller_number_when_expired_and_their_row_a_day_after(
+    session_factory: SessionFactory, empty_database_url: str, tmp_path: Path
+) -> None:
+    def call(conversation_id: str, *, started: timedelta, ended: bool = False) -> IvrCall:
+        at = FIXED_NOW - started
+        return IvrCall(conversation_id=conversation_id, caller="13800000001", started_at=at,
+                       expires_at=at + timedelta(minutes=5), ended_at=at if ended else None, misses=0,
+                       pending_text="查电费", digits="")
+
+    with session_factory.session_scope() as session:
+        session.add_all([call("live", started=timedelta(minutes=1)), call("expired", started=timedelta(hours=1)),
+                         call("ended-long-ago", started=timedelta(days=2), ended=True)])
+    report = purge_with_empty_tracker_store(session_factory, empty_database_url, tmp_path)
+
+    assert report.ivr_calls == 1
+    assert "hotline calls over for a day: 1" in report.lines()
+    with session_factory.session_scope() as session:
+        left = sorted(session.execute(select(IvrCall.conversation_id, IvrCall.caller, IvrCall.pending_text)).all())
+    assert left == [("expired", None, None), ("live", "13800000001", "查电费")]

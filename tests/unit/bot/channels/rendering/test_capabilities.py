@@ -11,9 +11,9 @@ from bot.channels.capabilities import (
 )
 
 
-def test_wechat_and_telegram_can_push_besides_the_callback_channel() -> None:
-    assert {"callback", "telegram", "wechat"} == PUSH_CHANNELS
-    assert can_push("telegram") and can_push("wechat") and can_push("callback")
+def test_the_chat_apps_and_the_widget_can_push_besides_the_callback_channel() -> None:
+    assert {"callback", "telegram", "wechat", "webchat"} == PUSH_CHANNELS
+    assert can_push("telegram") and can_push("wechat") and can_push("webchat") and can_push("callback")
     assert not can_push("rest")
     assert not can_push(None)
     assert not can_push("unknown")
