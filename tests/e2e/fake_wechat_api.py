@@ -280,7 +280,21 @@ class WeChatUser:
         return WeChatPush.reply_text(answer)
 
     def user_texts_in_tracker(self) -> list[str]:
-        events: list[dict[str, Any]] = Conversation(self.assistant.rasa_url, self.openid).tracker(
-            self.assistant.api_token
-        )["events"]
+        events: list[dict[str, Any]] = self._tracker()["events"]
         return [e.get("text") or "" for e in events if e["event"] == "user"]
+
+    def wait_until_answered(self, text: str, timeout_s: float = 60.0) -> None:
+        """Wait until the conversation's last message is ``text`` and its turn is over (the bot
+        listens again): a turn answered through the API may still be running after its first
+        message arrived, and another replica must not take the next message meanwhile."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            tracker = self._tracker()
+            users = [e.get("text") for e in tracker["events"] if e["event"] == "user"]
+            if users and users[-1] == text and tracker.get("latest_action_name") == "action_listen":
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"the turn answering {text!r} did not end within {timeout_s} s")
+
+    def _tracker(self) -> dict[str, Any]:
+        return Conversation(self.assistant.rasa_url, self.openid).tracker(self.assistant.api_token)
