@@ -22,6 +22,7 @@ __all__ = [
     "files",
     "forms",
     "identity",
+    "notify",
     "payments",
     "privacy",
     "tracker_views",

@@ -51,6 +51,7 @@
 | IVR_TRANSFER_TARGET | tel:95598 | where a call is transferred to a human agent (``transferTarget``) |
 | IVR_SSML | (off) | ``1``/``true``: amounts and digits spoken with SSML ``<say-as>`` |
 | WEBCHAT_ALLOWED_ORIGINS | (unset: own, PUBLIC_URL's) | other sites that embed the web chat widget, comma-separated |
+| LOW_BALANCE_YUAN | 30 | ``notify run`` warns of a prepaid balance below this many yuan |
 """
 from __future__ import annotations
 
@@ -129,6 +130,7 @@ class Settings:
     ivr_transfer_target: str = "tel:95598"  # IVR_TRANSFER_TARGET
     ivr_ssml: bool = False  # IVR_SSML
     webchat_allowed_origins: tuple[str, ...] = ()  # WEBCHAT_ALLOWED_ORIGINS (bot/channels/webchat/origins.py)
+    low_balance_yuan: Decimal = Decimal("30")  # LOW_BALANCE_YUAN: a prepaid balance below it is a notice
 
     @property
     def action_endpoint_url(self) -> str:
@@ -216,4 +218,5 @@ class Settings:
             webchat_allowed_origins=tuple(
                 origin.strip() for origin in (env.get("WEBCHAT_ALLOWED_ORIGINS") or "").split(",") if origin.strip()
             ),
+            low_balance_yuan=Decimal(env.get("LOW_BALANCE_YUAN") or defaults.low_balance_yuan),
         )

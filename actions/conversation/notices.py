@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.accounts.consent_notices import deliver_consent_notices
 from actions.common import call, deps, who_is_talking
+from actions.notify.alerts import deliver_alert_notices
 from actions.payments.autopay_notices import deliver_autopay_notices
 from actions.payments.outcome_notices import deliver_payment_outcome_notices
 from bot.applications.order_progress import mark_delivered as mark_order_notices_delivered
@@ -24,11 +25,13 @@ from bot.text.labels import day_label
 
 async def deliver_notices(dispatcher: CollectingDispatcher, *, user_id: int) -> None:
     """Tell ``user_id`` everything waiting for them: news of their work orders, auto-debit and
-    payments, decisions on requests they made, and requests waiting for their consent."""
+    payments, decisions on requests they made, requests waiting for their consent, and 用能预警
+    (欠费, 余额不足, 用电异常, 停电)."""
     await deliver_order_notices(dispatcher, user_id=user_id)
     await deliver_autopay_notices(dispatcher, user_id=user_id)
     await deliver_payment_outcome_notices(dispatcher, user_id=user_id)
     await deliver_consent_notices(dispatcher, user_id=user_id)
+    await deliver_alert_notices(dispatcher, user_id=user_id)
 
 
 async def deliver_order_notices(dispatcher: CollectingDispatcher, *, user_id: int) -> None:

@@ -23,6 +23,8 @@ _PROBLEMS = {
     OrderProblemReason.UNKNOWN_STATUS: "unknown status",
     OrderProblemReason.FINISHED: "{order_no} is already {current}: a final state",
     OrderProblemReason.UNCHANGED: "{order_no} is already {current}",
+    OrderProblemReason.OUT_OF_ORDER: ("{order_no} is {current}: not its next step (a repair order goes "
+                                      "已受理 → 已派单 → 已到达现场 → 已修复; those two are for repairs only)"),
 }
 
 
@@ -45,7 +47,7 @@ def _line(view: OrderView) -> str:
 def _configure_advance(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("order_no", metavar="ORDER_NO")
     parser.add_argument("status", type=_status, metavar="STATUS",
-                        help="the new status in Chinese, e.g. 审核中, 已派单, 已办结")
+                        help="the new status in Chinese, e.g. 审核中, 已派单, 已办结 (repairs: 已到达现场, 已修复)")
     parser.add_argument("--note", default=None, metavar="TEXT", help="a note on the status event")
 
 

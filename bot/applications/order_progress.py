@@ -31,6 +31,7 @@ from bot.db.locks import lock_order
 from bot.db.models import WorkOrder, WorkOrderEvent, WorkOrderNotice
 from bot.db.session import SessionFactory
 from bot.privacy.masking import redact
+from bot.repairs.steps import move_allowed
 
 # Kinds whose dispatched order means staff come on site.
 ON_SITE_KINDS = frozenset(
@@ -56,6 +57,7 @@ _NEXT_STEPS = {
     WorkOrderStatus.AWAITING_DOCUMENTS: NextStep.UPLOAD_DOCUMENTS,
     WorkOrderStatus.REVIEWING: NextStep.AWAIT_DECISION,
     WorkOrderStatus.DISPATCHED: NextStep.IN_HAND,
+    WorkOrderStatus.ARRIVED: NextStep.IN_HAND,  # 故障报修: staff are on site
     WorkOrderStatus.IN_PROGRESS: NextStep.IN_HAND,
 }
 
@@ -75,6 +77,7 @@ class OrderProblemReason(str, enum.Enum):
     UNKNOWN_STATUS = "UNKNOWN_STATUS"  # not a WorkOrderStatus value
     FINISHED = "FINISHED"  # the order is 已办结 / 已驳回 / 已撤销: final
     UNCHANGED = "UNCHANGED"  # the order already has that status
+    OUT_OF_ORDER = "OUT_OF_ORDER"  # not the next step of a repair order, or a repair step of another kind
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,8 @@ def advance_order(
     note: str | None = None,
 ) -> OrderView | OrderProblem:
     """Move an order to ``status`` (an operator's step), with an event and a notice for
-    its applicant (counter orders have none).
+    its applicant (counter orders have none). A repair order (故障报修) goes one step at a time,
+    已受理 → 已派单 → 已到达现场 → 已修复 (:mod:`bot.repairs.steps`).
 
     Leaving 待补充资料 starts the kind's time limit when no date was promised yet. A
     rejected or cancelled order gives back its appointment slot if that is still ahead.
@@ -115,6 +119,8 @@ def advance_order(
             return OrderProblem(OrderProblemReason.FINISHED, order.status)
         if order.status is new:
             return OrderProblem(OrderProblemReason.UNCHANGED, order.status)
+        if not move_allowed(order.kind, order.status, new):
+            return OrderProblem(OrderProblemReason.OUT_OF_ORDER, order.status)
         today = now.astimezone(CHINA_TZ).date()
         limit = TIME_LIMIT_WORKING_DAYS.get(order.kind)
         leaves_documents = order.status is WorkOrderStatus.AWAITING_DOCUMENTS and new not in FINAL_STATUSES

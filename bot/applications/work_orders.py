@@ -35,7 +35,7 @@ SEQUENCE_DIGITS = 3
 # attempts survive a burst of that many simultaneous orders.
 ORDER_NO_ATTEMPTS = 20
 FINAL_STATUSES = frozenset(
-    {WorkOrderStatus.COMPLETED, WorkOrderStatus.REJECTED, WorkOrderStatus.CANCELLED}
+    {WorkOrderStatus.COMPLETED, WorkOrderStatus.REJECTED, WorkOrderStatus.CANCELLED, WorkOrderStatus.REPAIRED}
 )
 # The time limit each kind promises, in working days counted from when the documents
 # are complete: 更名/过户 and 个人新装 (低压居民) 5, 企业新装 (低压非居民) 15. 故障报修

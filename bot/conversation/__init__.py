@@ -3,6 +3,7 @@ to a human, the hand-off record, and intent payloads for buttons.
 """
 __all__ = [
     "dialogue",
+    "faq_facts",
     "handoff",
     "payloads",
     "routing",

@@ -22,7 +22,7 @@ class Route:
     needs_account: bool = False  # with no bound account, binding comes first (then the request resumes)
 
 
-NOT_ONLINE_YET = "utter_feature_unavailable"
+NOT_ONLINE_YET = "utter_feature_unavailable"  # the target of a flow not online yet (none at present)
 ROUTE_SLOT = "route_target"  # a categorical slot: rules run the named target next
 NOTHING = "nothing"  # the router answered itself; nothing else runs
 
@@ -48,9 +48,14 @@ ROUTES: dict[str, Route] = {
     "erase_my_data": Route("erase_data_form", Gate.LOGIN),
     # 没有实名认证的话，给出提示，点击"去认证": verification first, then the form.
     "new_install": Route("new_install_form", Gate.VERIFIED),
-    # Flows of later issues: honest "not online yet" once the user is known.
-    "report_fault": Route(NOT_ONLINE_YET, Gate.NONE),
-    "query_outage": Route(NOT_ONLINE_YET, Gate.NONE),
+    # 用能预警 and other notices: which kinds a user receives ("关闭欠费提醒", "打开停电通知", "我收到哪些提醒").
+    "turn_off_notices": Route("action_turn_off_notices", Gate.LOGIN),
+    "turn_on_notices": Route("action_turn_on_notices", Gate.LOGIN),
+    "list_notices": Route("action_list_notices", Gate.LOGIN),
+    # 故障报修: anyone, logged in or not (an anonymous reporter's phone is confirmed by SMS code).
+    "report_fault": Route("report_fault_form", Gate.NONE),
+    # 停电查询: anyone may ask about a district; a bound account is used when logged in.
+    "query_outage": Route("action_query_outage", Gate.NONE),
 }
 
 

@@ -66,10 +66,26 @@ class WorkOrderStatus(StrEnum):
     AWAITING_DOCUMENTS = "待补充资料"
     REVIEWING = "审核中"
     DISPATCHED = "已派单"
+    # 故障报修 only (bot.repairs.steps): 已派单 → 已到达现场 → 已修复 (final).
+    ARRIVED = "已到达现场"
+    REPAIRED = "已修复"
     IN_PROGRESS = "处理中"
     COMPLETED = "已办结"
     REJECTED = "已驳回"
     CANCELLED = "已撤销"
+
+
+class OutageKind(StrEnum):
+    """停电类型, as announced to customers."""
+
+    PLANNED = "计划检修"
+    FAULT = "故障抢修"
+    TEMPORARY = "临时检修"
+
+
+class OutageStatus(StrEnum):
+    OPEN = "open"  # announced or under way; the power may still be off
+    CLOSED = "closed"  # power restored, or the outage was called off
 
 
 class HalfDay(StrEnum):
@@ -104,3 +120,12 @@ class AutopayEventKind(StrEnum):
     CANCELLED = "cancelled"
     REPLACED = "replaced"  # the signer no longer had the account bound; another user signed up
     REFUSED_OTHER_USER = "refused_other_user"  # another binder tried to see, change or cancel it
+
+
+class NoticeKind(StrEnum):
+    """用能预警 and other proactive notices a user can turn off and on (bot.notify.alerts)."""
+
+    ARREARS = "arrears"  # a bill unpaid 3 days before its due date, and again once overdue
+    LOW_BALANCE = "low_balance"  # the prepaid balance below LOW_BALANCE_YUAN
+    USAGE_SPIKE = "usage_spike"  # a month over 30 % above the same month last year
+    OUTAGE = "outage"  # a planned outage of a bound account, the day before

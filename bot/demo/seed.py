@@ -26,6 +26,7 @@ from bot.demo.applications import (
     seed_work_orders,
 )
 from bot.demo.bills import bill_periods, demo_monthly_kwh, seed_bills, tier_kwh
+from bot.demo.outages import DEMO_OUTAGES, seed_outages
 from bot.demo.people import (
     CITIZENS,
     DEMO_USERS,
@@ -85,3 +86,4 @@ def seed_demo_data(
             seed_bills(db, demo, accounts[demo.number], tariff, payer, now)
         seed_work_orders(db, DEMO_WORK_ORDERS, accounts, today)
         seed_slots(db, regions.values(), today)
+        seed_outages(db, DEMO_OUTAGES, now)

@@ -13,6 +13,7 @@ install_log_redaction()
 __all__ = [
     "importer",
     "nlu",
+    "safety",
     "server",
     "stores",
 ]

@@ -6,6 +6,7 @@
   categorical slot ``route_target``; one rule per (router action, target) runs the target next.
 * Forms (``forms.generated.yml``): each form in :data:`FORM_SUBMITS` runs its submit action
   when complete, and inside it ``cancel`` stops it, a question is answered before it goes on,
+  danger words get the safety instruction before it goes on (``report_danger``, bot.repairs.danger),
   and asking for a person stops it and hands off.
 
 ``python -m bot rules`` rewrites both files whole; a unit test fails when a file and its table
@@ -38,6 +39,7 @@ FORM_SUBMITS: dict[str, str] = {
     "autopay_form": "action_submit_autopay",
     "rename_transfer_form": "action_submit_rename_transfer",
     "new_install_form": "action_submit_new_install",
+    "report_fault_form": "action_submit_fault_report",
 }
 
 
@@ -83,7 +85,12 @@ def _form_rules(form: str, submit: str) -> list[Rule]:
         {
             "rule": f"a question inside {form} is answered, then the form goes on",
             "condition": inside,
-            "steps": [{"intent": "faq"}, {"action": "utter_faq"}, {"action": form}, *inside],
+            "steps": [{"intent": "faq"}, {"action": "action_answer_faq"}, {"action": form}, *inside],
+        },
+        {
+            "rule": f"danger words inside {form}: safety first, then the form goes on",
+            "condition": inside,
+            "steps": [{"intent": "report_danger"}, {"action": "utter_safety_first"}, {"action": form}, *inside],
         },
         {
             "rule": f"asking for a person inside {form}",

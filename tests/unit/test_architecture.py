@@ -39,7 +39,8 @@ from tests.unit.import_graph import (
 )
 
 MAX_MODULE_LINES = 400
-FEATURES = ("identity", "accounts", "billing", "payments", "applications", "conversation", "privacy")
+FEATURES = ("identity", "accounts", "billing", "payments", "applications", "conversation", "privacy", "outages",
+            "notify", "repairs")
 RASA_ADAPTERS = ("bot.rasa_ext", "bot.channels")
 RASA_SDK_ADAPTERS = ("bot.server.action_server",)
 DEMO_USERS = ("bot.demo", "bot.cli", "bot.__main__", "bot.devtools")

@@ -17,6 +17,7 @@ from bot.db.models.accounts import (
     PendingBinding,
     Region,
 )
+from bot.db.models.alerts import NoticePreference, UsageNotice
 from bot.db.models.applications import (
     AppointmentSlot,
     FormSummary,
@@ -44,6 +45,7 @@ from bot.db.models.identity import (
 )
 from bot.db.models.ivr import IvrCall
 from bot.db.models.limits import LimitCounter
+from bot.db.models.outages import Outage, OutageAccount
 from bot.db.models.payments import (
     AutopayEvent,
     AutopayMandate,
@@ -79,6 +81,9 @@ __all__ = [
     "LimitCounter",
     "MonthlyBill",
     "NumberedOptionSet",
+    "NoticePreference",
+    "Outage",
+    "OutageAccount",
     "Payment",
     "PaymentInstrument",
     "PendingBinding",
@@ -88,6 +93,7 @@ __all__ = [
     "SlotVaultEntry",
     "SmsMessage",
     "TrackerErasure",
+    "UsageNotice",
     "User",
     "VerificationCode",
     "WorkOrder",

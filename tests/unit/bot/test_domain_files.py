@@ -16,7 +16,12 @@ from bot.domain_files import (
     read_yaml,
 )
 
-FEATURES = {"identity", "accounts", "billing", "payments", "applications", "conversation", "privacy", "files"}
+FEATURES = {
+    "identity", "accounts", "billing", "payments", "applications", "conversation", "privacy", "files",
+    "outages",
+    "notify",
+    "repairs",
+}
 SHARED_STEPS = {"forms"}  # steps several forms share: utter_doc_*, utter_sms_*, frozen summaries
 CHANNEL_PARTS = {"voice"}  # what only a channel's renderer says (the IVR's keypad menu and prompts)
 

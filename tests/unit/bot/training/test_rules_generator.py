@@ -57,9 +57,9 @@ def test_the_table_of_forms_is_the_domains_forms() -> None:
     assert set(FORM_SUBMITS.values()) <= set(domain["actions"])
 
 
-def test_each_form_gets_complete_cancel_question_and_handoff_rules() -> None:
+def test_each_form_gets_complete_cancel_question_danger_and_handoff_rules() -> None:
     by_name = {r["rule"]: r for r in form_rules()}
-    assert len(by_name) == 4 * len(FORM_SUBMITS)
+    assert len(by_name) == 5 * len(FORM_SUBMITS)
     handoff = by_name["asking for a person inside autopay_form"]
     assert handoff["condition"] == [{"active_loop": "autopay_form"}]
     assert handoff["steps"][-1] == {"action": "action_human_handoff"}
